@@ -1,0 +1,40 @@
+//! The `crmlog` command line. Each subcommand lives in its own module with
+//! its own `Args`; this file only wires them together.
+//!
+//! Exit status: 0 on success, 1 for a negative answer where a subcommand
+//! defines one (e.g. `track find` found nothing), 2 for bad input.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+pub mod track;
+
+/// crmlog: would this email be logged to the CRM, and why not?
+#[derive(Parser, Debug)]
+#[command(name = "crmlog", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Tracking ids (spec/tracking.md).
+    #[command(subcommand)]
+    Track(track::Command),
+}
+
+/// Parses the process arguments and runs the subcommand.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Track(cmd) => track::run(cmd),
+    }
+}
+
+/// Prints an input error the way every subcommand reports one, and gives
+/// exit status 2.
+pub fn input_error(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("crmlog: {message}");
+    ExitCode::from(2)
+}

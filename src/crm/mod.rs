@@ -1,0 +1,2 @@
+//! The HubSpot-compatible CRM API (spec/crm-api.md): request and response
+//! types and the logging job, without I/O.

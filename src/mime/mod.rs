@@ -1,0 +1,2 @@
+//! Reading raw RFC 5322 messages: the message model, forwarded blocks and
+//! threading. Never panics on any input.
