@@ -72,15 +72,22 @@ impl TrackingId {
 
     /// The id that encodes these 128 bits.
     pub fn from_bytes(bytes: [u8; 16]) -> TrackingId {
-        let bits = u128::from_be_bytes(bytes);
         let mut s = String::with_capacity(PREFIX.len() + BODY_LEN);
         s.push_str(PREFIX);
-        // 26 groups of 5 bits = 130 bits: the 128 bits followed by two zero
-        // bits, as RFC 4648 pads the final group.
-        let padded = bits << 2;
-        for i in (0..BODY_LEN).rev() {
-            let index = ((padded >> (i * 5)) & 0x1f) as usize;
-            s.push(ALPHABET[index] as char);
+        // RFC 4648: take 5 bits at a time from the front; the final group
+        // holds the last 3 bits followed by two zero pad bits.
+        let mut buffer: u16 = 0;
+        let mut held = 0u32;
+        for byte in bytes {
+            buffer = (buffer << 8) | u16::from(byte);
+            held += 8;
+            while held >= 5 {
+                held -= 5;
+                s.push(ALPHABET[usize::from((buffer >> held) & 0x1f)] as char);
+            }
+        }
+        if held > 0 {
+            s.push(ALPHABET[usize::from((buffer << (5 - held)) & 0x1f)] as char);
         }
         TrackingId(s)
     }
