@@ -13,3 +13,6 @@ pub mod tracking;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 
+
+#[cfg(target_arch = "wasm32")]
+pub mod bindings;
