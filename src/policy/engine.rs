@@ -1,0 +1,596 @@
+//! The account, indexed once for many decisions, and the checks every path
+//! shares: per-address checks (N, O4, D1, G1), sizes (S1, S2),
+//! associations (O6) and attribution (A1–A5).
+//!
+//! Invariant: after [`Engine::new`] every lookup is a hash probe; nothing
+//! scans a list of users, contacts or never-log entries per decision.
+
+use super::address::Address;
+use super::decision::{Builder, Code, DroppedAttachment};
+use super::input::{Account, InputError, Provider};
+use super::never_log::{MatchKind, NeverLogList};
+use super::time::{Instant, parse_rfc3339};
+use super::trace::Trace;
+use crate::tracking::TrackingId;
+use std::collections::{HashMap, HashSet};
+
+/// 1 MB as the rule book counts it.
+pub const MB: u64 = 1_048_576;
+/// S1: the largest body that is logged.
+pub const BODY_LIMIT: u64 = 2 * MB;
+/// S2: the largest attachment that is logged.
+pub const ATTACHMENT_LIMIT: u64 = 50 * MB;
+/// O6: open deals per contact.
+const DEALS_PER_CONTACT: usize = 5;
+
+#[derive(Clone, Debug)]
+pub(crate) struct UserIx {
+    pub id: String,
+    pub email_access: bool,
+    /// Account email, aliases and inbox keys (M2: "one of the user's addresses").
+    pub addresses: HashSet<String>,
+    /// Inbox key → (provider, connected).
+    pub inboxes: HashMap<String, (Provider, bool)>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct TeamIx {
+    pub connected_by: usize,
+    pub connected: bool,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct ContactIx {
+    pub legal_basis: bool,
+    pub company: Option<String>,
+    /// O6: the five most recently created open deals, precomputed.
+    pub deals: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct ThreadIx {
+    pub started_by: usize,
+    pub inbox: String,
+    pub team: bool,
+    pub provider: Option<Provider>,
+}
+
+/// An account prepared for deciding: build once, decide many times.
+#[derive(Clone, Debug)]
+pub struct Engine {
+    pub(crate) never_log: NeverLogList,
+    pub(crate) users: Vec<UserIx>,
+    user_ids: HashMap<String, usize>,
+    by_inbox: HashMap<String, Vec<usize>>,
+    by_email: HashMap<String, Vec<usize>>,
+    by_alias: HashMap<String, Vec<usize>>,
+    pub(crate) teams: HashMap<String, TeamIx>,
+    /// O4: every address of a user or team inbox.
+    internal: HashSet<String>,
+    contacts: HashMap<String, ContactIx>,
+    deleted: HashSet<String>,
+    crm_own: Vec<String>,
+    gdpr: bool,
+    provider_of_domain: HashMap<String, Provider>,
+    pub(crate) threads: Vec<ThreadIx>,
+    by_message_id: HashMap<String, usize>,
+    by_tracking_id: HashMap<String, usize>,
+}
+
+/// Reads an address from the account; it must be `local@domain`.
+fn account_address(text: &str, path: impl FnOnce() -> String) -> Result<Address, InputError> {
+    let a = Address::new(text);
+    if a.is_mailbox() && !a.display.chars().any(char::is_whitespace) {
+        Ok(a)
+    } else {
+        Err(InputError::new(path(), "is not an email address"))
+    }
+}
+
+/// A Message-ID in the form the maps use: trimmed, with angle brackets.
+pub(crate) fn message_id_key(id: &str) -> String {
+    let id = id.trim();
+    let inner = id.strip_prefix('<').unwrap_or(id);
+    let inner = inner.strip_suffix('>').unwrap_or(inner);
+    format!("<{}>", inner.trim())
+}
+
+impl Engine {
+    /// Checks the account (references, addresses, never-log entries, deal
+    /// dates) and indexes it. Errors name the JSON path of the field.
+    pub fn new(account: &Account) -> Result<Engine, InputError> {
+        let never_log = NeverLogList::from_entries(&account.never_log).map_err(|e| {
+            let first = e.errors.first();
+            let index = first.map_or(0, |f| f.line.saturating_sub(1));
+            let problem = first.map_or_else(String::new, |f| f.problem.clone());
+            InputError::new(
+                format!("never_log[{index}]"),
+                format!("not a never-log entry: {problem} (N1: an address, a domain or *.domain)"),
+            )
+        })?;
+
+        let mut user_ids = HashMap::new();
+        for (i, u) in account.users.iter().enumerate() {
+            if u.id.trim().is_empty() {
+                return Err(InputError::new(format!("users[{i}].id"), "is empty"));
+            }
+            if user_ids.insert(u.id.clone(), i).is_some() {
+                return Err(InputError::new(format!("users[{i}].id"), "is not unique"));
+            }
+        }
+        let user_ref = |id: &str, path: String| {
+            user_ids
+                .get(id)
+                .copied()
+                .ok_or_else(|| InputError::new(path, "names no user of the account"))
+        };
+
+        let mut users = Vec::with_capacity(account.users.len());
+        let mut by_inbox: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_email: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_alias: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut internal = HashSet::new();
+        for (i, u) in account.users.iter().enumerate() {
+            let email = account_address(&u.email, || format!("users[{i}].email"))?;
+            let mut addresses = HashSet::new();
+            push_unique(by_email.entry(email.key.clone()).or_default(), i);
+            addresses.insert(email.key);
+            for (j, alias) in u.aliases.iter().enumerate() {
+                let alias = account_address(alias, || format!("users[{i}].aliases[{j}]"))?;
+                push_unique(by_alias.entry(alias.key.clone()).or_default(), i);
+                addresses.insert(alias.key);
+            }
+            let mut inboxes = HashMap::new();
+            for (j, inbox) in u.inboxes.iter().enumerate() {
+                let a = account_address(&inbox.address, || {
+                    format!("users[{i}].inboxes[{j}].address")
+                })?;
+                push_unique(by_inbox.entry(a.key.clone()).or_default(), i);
+                inboxes.insert(a.key.clone(), (inbox.provider, inbox.connected));
+                addresses.insert(a.key);
+            }
+            internal.extend(addresses.iter().cloned());
+            users.push(UserIx {
+                id: u.id.clone(),
+                email_access: u.email_access,
+                addresses,
+                inboxes,
+            });
+        }
+
+        let mut teams = HashMap::new();
+        for (i, t) in account.team_inboxes.iter().enumerate() {
+            let a = account_address(&t.address, || format!("team_inboxes[{i}].address"))?;
+            let connected_by = user_ref(&t.connected_by, format!("team_inboxes[{i}].connected_by"))?;
+            internal.insert(a.key.clone());
+            teams.entry(a.key).or_insert(TeamIx {
+                connected_by,
+                connected: t.connected,
+            });
+        }
+
+        let mut contacts = HashMap::with_capacity(account.contacts.len());
+        for (i, c) in account.contacts.iter().enumerate() {
+            let a = account_address(&c.email, || format!("contacts[{i}].email"))?;
+            let mut open: Vec<(Instant, &str)> = Vec::new();
+            for (j, d) in c.deals.iter().enumerate() {
+                let created = parse_rfc3339(&d.created).ok_or_else(|| {
+                    InputError::new(
+                        format!("contacts[{i}].deals[{j}].created"),
+                        "is not an RFC 3339 date-time",
+                    )
+                })?;
+                if d.open {
+                    open.push((created, &d.id));
+                }
+            }
+            // O6: most recently created first; ties: lower id first.
+            open.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+            let deals = open
+                .iter()
+                .take(DEALS_PER_CONTACT)
+                .map(|(_, id)| id.to_string())
+                .collect();
+            let company = c
+                .company
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string);
+            let ix = ContactIx {
+                legal_basis: c.legal_basis,
+                company,
+                deals,
+            };
+            if contacts.insert(a.key, ix).is_some() {
+                return Err(InputError::new(
+                    format!("contacts[{i}].email"),
+                    "is the address of an earlier contact (contacts are keyed by address)",
+                ));
+            }
+        }
+
+        let mut deleted = HashSet::new();
+        for (i, d) in account.deleted.iter().enumerate() {
+            deleted.insert(account_address(d, || format!("deleted[{i}]"))?.key);
+        }
+
+        let mut crm_own = Vec::new();
+        for (field, value) in [
+            ("bcc_address", &account.bcc_address),
+            ("forwarding_address", &account.forwarding_address),
+        ] {
+            if let Some(v) = value {
+                crm_own.push(account_address(v, || field.to_string())?.key);
+            }
+        }
+
+        let provider_of_domain = account
+            .provider_of_domain
+            .iter()
+            .map(|(d, p)| (super::address::ascii_domain(d).into_owned(), *p))
+            .collect();
+
+        let mut threads = Vec::new();
+        let mut by_message_id = HashMap::new();
+        let mut by_tracking_id = HashMap::new();
+        for (i, t) in account.logged_threads.iter().enumerate() {
+            let started_by = user_ref(&t.started_by, format!("logged_threads[{i}].started_by"))?;
+            let inbox = account_address(&t.inbox, || format!("logged_threads[{i}].inbox"))?;
+            let id = message_id_key(&t.message_id);
+            if id.len() <= 2 {
+                return Err(InputError::new(
+                    format!("logged_threads[{i}].message_id"),
+                    "is empty",
+                ));
+            }
+            by_message_id.entry(id).or_insert(threads.len());
+            if let Some(tid) = &t.tracking_id {
+                let tid = TrackingId::parse(tid).map_err(|e| {
+                    InputError::new(format!("logged_threads[{i}].tracking_id"), e.to_string())
+                })?;
+                by_tracking_id
+                    .entry(tid.as_str().to_string())
+                    .or_insert(threads.len());
+            }
+            threads.push(ThreadIx {
+                started_by,
+                inbox: inbox.key,
+                team: t.team,
+                provider: t.provider,
+            });
+        }
+
+        Ok(Engine {
+            never_log,
+            users,
+            user_ids,
+            by_inbox,
+            by_email,
+            by_alias,
+            teams,
+            internal,
+            contacts,
+            deleted,
+            crm_own,
+            gdpr: account.gdpr,
+            provider_of_domain,
+            threads,
+            by_message_id,
+            by_tracking_id,
+        })
+    }
+
+    /// The never-log list of the account.
+    pub fn never_log(&self) -> &NeverLogList {
+        &self.never_log
+    }
+
+    pub(crate) fn user(&self, id: &str, field: &str) -> Result<usize, InputError> {
+        self.user_ids
+            .get(id)
+            .copied()
+            .ok_or_else(|| InputError::new(field, "names no user of the account"))
+    }
+
+    pub(crate) fn user_at(&self, i: usize) -> Option<&UserIx> {
+        self.users.get(i)
+    }
+
+    /// The CRM's own addresses (with any `+tag`, which the BCC tracking
+    /// carrier adds: tracking.md) are never recipients nor contacts.
+    pub(crate) fn is_crm_own(&self, a: &Address) -> bool {
+        self.crm_own.iter().any(|own| {
+            *own == a.key || a.base_key().is_some_and(|base| base == *own)
+        })
+    }
+
+    /// O4: a user's account email, alias or inbox, or a team inbox; a
+    /// `+tag` of one of these is the same mailbox.
+    pub(crate) fn is_internal(&self, a: &Address) -> bool {
+        self.internal.contains(&a.key) || a.base_key().is_some_and(|b| self.internal.contains(&b))
+    }
+
+    pub(crate) fn contact(&self, a: &Address) -> Option<&ContactIx> {
+        self.contacts.get(&a.key)
+    }
+
+    pub(crate) fn provider_of(&self, domain: &str) -> Option<Provider> {
+        self.provider_of_domain.get(domain).copied()
+    }
+
+    pub(crate) fn thread_by_message_id(&self, id: &str) -> Option<usize> {
+        self.by_message_id.get(&message_id_key(id)).copied()
+    }
+
+    pub(crate) fn thread_by_tracking_id(&self, id: &str) -> Option<usize> {
+        self.by_tracking_id.get(id).copied()
+    }
+
+    /// The per-address checks in their order of precedence ("When several
+    /// rules fail"): N, O4, D1, G1. Returns the refusing code and message.
+    /// `never_rule` is the rule id the path gives N (O2, B3, F4, R2, M3).
+    pub(crate) fn address_check(
+        &self,
+        a: &Address,
+        t: &mut Trace,
+    ) -> Option<(Code, &'static str, String)> {
+        if let Some(m) = self.never_log.check_parts(a.local(), a.domain()) {
+            if t.on() {
+                t.note("N2", a.normalised, false);
+                t.note("N3", m.kind == MatchKind::Subdomain, false);
+                t.note("N4", m.kind == MatchKind::PlusTag, false);
+                t.note("N6", m.domain_also, false);
+            }
+            let how = match m.kind {
+                MatchKind::Address => String::new(),
+                MatchKind::PlusTag => format!(" (address {})", m.entry),
+                MatchKind::Domain | MatchKind::Subdomain => format!(" (domain {})", m.entry),
+            };
+            return Some((
+                m.reason,
+                "",
+                format!("{} is on the never-log list{how}", a.display),
+            ));
+        }
+        if t.on() {
+            t.note("N2", true, true);
+            if a.base_local().is_some() {
+                t.note("N4", true, true);
+            }
+            if self.never_log.has_subdomains_entry(a.domain()) {
+                t.note("N3", true, true);
+            }
+        }
+        if self.is_internal(a) {
+            t.note("O4", true, false);
+            return Some((
+                Code::InternalRecipient,
+                "O4",
+                format!("{} is an address of this account", a.display),
+            ));
+        }
+        t.note("O4", true, true);
+        if self.deleted.contains(&a.key) {
+            t.note("D1", true, false);
+            return Some((
+                Code::ContactDeleted,
+                "D1",
+                format!("the contact {} was permanently deleted", a.display),
+            ));
+        }
+        t.note("D1", true, true);
+        if self.gdpr {
+            let basis = self.contacts.get(&a.key).is_some_and(|c| c.legal_basis);
+            t.note("G1", true, basis);
+            if !basis {
+                let what = if self.contacts.contains_key(&a.key) {
+                    format!("the contact {} has no legal basis to communicate", a.display)
+                } else {
+                    format!(
+                        "{} is not a contact, and with GDPR settings on no contact can be created without a legal basis",
+                        a.display
+                    )
+                };
+                return Some((Code::NoLegalBasis, "G1", what));
+            }
+        }
+        None
+    }
+
+    /// Runs the per-address checks over `recipients` (already read as
+    /// addresses) and fills timeline, excluded, create_contacts and the
+    /// associations. When no one is left, the codes that left no one go
+    /// into `reasons` ("When several rules fail").
+    pub(crate) fn log_to(
+        &self,
+        b: &mut Builder,
+        people: Vec<Address>,
+        never_rule: &'static str,
+        create: bool,
+        t: &mut Trace,
+    ) {
+        let mut seen: HashSet<&str> = HashSet::with_capacity(people.len());
+        let mut refused: Vec<(Code, &'static str, String)> = Vec::new();
+        for a in &people {
+            if !seen.insert(&a.key) {
+                continue;
+            }
+            if let Some((code, rule, message)) = self.address_check(a, t) {
+                b.excluded.push(super::decision::Excluded {
+                    address: a.display.clone(),
+                    reason: code,
+                });
+                let rule = if rule.is_empty() { never_rule } else { rule };
+                t.note(never_rule, true, rule != never_rule);
+                refused.push((code, rule, message));
+                continue;
+            }
+            t.note(never_rule, true, true);
+            b.timeline.push(a.display.clone());
+            match self.contact(a) {
+                Some(c) => {
+                    if let Some(company) = &c.company {
+                        b.companies.push(company.clone());
+                    }
+                    b.deals.extend(c.deals.iter().cloned());
+                }
+                None => {
+                    if create {
+                        b.create_contacts.push(a.display.clone());
+                    }
+                }
+            }
+        }
+        if b.timeline.is_empty() {
+            // Several addresses refused with one code share one reason; the
+            // message names them all.
+            refused.sort_by_key(|r| r.0);
+            let mut i = 0;
+            while let Some((code, rule, first)) = refused.get(i) {
+                let same: Vec<&(Code, &str, String)> =
+                    refused.iter().skip(i).take_while(|r| r.0 == *code).collect();
+                let message = if same.len() == 1 {
+                    first.clone()
+                } else {
+                    same.iter().map(|r| r.2.as_str()).collect::<Vec<_>>().join("; ")
+                };
+                b.reason(*code, rule, message);
+                i += same.len();
+            }
+        }
+    }
+
+    /// S1 and S2 on a body size and attachments.
+    pub(crate) fn sizes(
+        &self,
+        b: &mut Builder,
+        body_bytes: u64,
+        attachments: impl Iterator<Item = (Option<String>, u64)>,
+        t: &mut Trace,
+    ) {
+        if body_bytes > BODY_LIMIT {
+            t.note("S1", true, false);
+            b.reason(
+                Code::BodyTooLarge,
+                "S1",
+                format!(
+                    "the body is {} MB, over the 2 MB limit",
+                    megabytes(body_bytes)
+                ),
+            );
+        } else {
+            t.note("S1", true, true);
+        }
+        let mut dropped = Vec::new();
+        for (name, bytes) in attachments {
+            if bytes > ATTACHMENT_LIMIT {
+                t.note("S2", true, false);
+                dropped.push(DroppedAttachment { name, bytes });
+            } else {
+                t.note("S2", true, true);
+            }
+        }
+        if !dropped.is_empty() {
+            dropped.sort();
+            let names: Vec<String> = dropped
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{} ({} MB)",
+                        d.name.as_deref().unwrap_or("an unnamed attachment"),
+                        megabytes(d.bytes)
+                    )
+                })
+                .collect();
+            let verb = if names.len() == 1 { "is" } else { "are" };
+            b.reason(
+                Code::AttachmentTooLarge,
+                "S2",
+                format!(
+                    "{} {verb} over the 50 MB limit and was not logged",
+                    names.join(", ")
+                ),
+            );
+            b.dropped.extend(dropped);
+        }
+    }
+
+    /// Rules A: who a BCC (`bcc` true: A1–A5) or forward (A1–A3) is
+    /// attributed to. `None`: no rule decides.
+    pub(crate) fn attribute(
+        &self,
+        from: Option<&Address>,
+        extension_user: Option<usize>,
+        bcc: bool,
+        t: &mut Trace,
+    ) -> Option<usize> {
+        let from = from?;
+        let inbox_users = self.by_inbox.get(&from.key).map_or(&[][..], Vec::as_slice);
+        let only = |v: Option<&Vec<usize>>| match v.map(Vec::as_slice) {
+            Some([one]) => Some(*one),
+            _ => None,
+        };
+        if let [one] = inbox_users {
+            t.note("A1", true, false);
+            return Some(*one);
+        }
+        t.note("A1", true, true);
+        if let Some(u) = only(self.by_email.get(&from.key)) {
+            t.note("A2", true, false);
+            return Some(u);
+        }
+        t.note("A2", true, true);
+        if let Some(u) = only(self.by_alias.get(&from.key)) {
+            t.note("A3", true, false);
+            return Some(u);
+        }
+        t.note("A3", true, true);
+        if !bcc {
+            return None;
+        }
+        if inbox_users.len() > 1
+            && let Some(u) = extension_user.filter(|u| inbox_users.contains(u))
+        {
+            t.note("A4", true, false);
+            return Some(u);
+        }
+        t.note("A4", true, true);
+        if let Some(team) = self.teams.get(&from.key) {
+            t.note("A5", true, false);
+            return Some(extension_user.unwrap_or(team.connected_by));
+        }
+        t.note("A5", true, true);
+        None
+    }
+}
+
+fn push_unique(v: &mut Vec<usize>, i: usize) {
+    if !v.contains(&i) {
+        v.push(i);
+    }
+}
+
+/// Bytes as megabytes with one decimal, as the S2 message in decide.md.
+pub(crate) fn megabytes(bytes: u64) -> String {
+    let tenths = bytes.saturating_mul(10) / MB;
+    format!("{}.{}", tenths / 10, tenths % 10)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn megabytes_has_one_decimal() {
+        assert_eq!(megabytes(52_428_801), "50.0");
+        assert_eq!(megabytes(3 * MB / 2), "1.5");
+        assert_eq!(megabytes(0), "0.0");
+    }
+
+    #[test]
+    fn message_ids_get_brackets() {
+        assert_eq!(message_id_key(" a@b "), "<a@b>");
+        assert_eq!(message_id_key("<a@b>"), "<a@b>");
+    }
+}

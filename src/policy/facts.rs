@@ -1,0 +1,323 @@
+//! The few facts the rules read from a raw RFC 5322 message: addresses,
+//! threading ids, tracking ids, body and attachment sizes, and the
+//! forwarded block (F2, F9).
+//!
+//! TEMPORARY: `crate::mime::parse` and `crate::mime::forward::parse_message`
+//! (docs: /work/briefs/mime-api.md) are being built in parallel; until they
+//! land, [`from_raw`] reads the message with mail-parser directly and
+//! [`forward_block`] knows only the common English, German, Dutch, Polish
+//! and Norwegian separators and labels. Both are replaced by the mime
+//! module once it is merged; nothing outside this file depends on how.
+
+use crate::tracking::TrackingId;
+use mail_parser::{Address as MpAddress, HeaderValue, MessageParser, MimeHeaders};
+
+/// What the rules need from a raw message.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Facts {
+    /// The first From address that has one (as written, trimmed).
+    pub from: Option<String>,
+    /// To addresses.
+    pub to: Vec<String>,
+    /// Cc addresses.
+    pub cc: Vec<String>,
+    /// Bcc addresses (present in sent copies).
+    pub bcc: Vec<String>,
+    /// In-Reply-To then References, each with angle brackets (R11).
+    pub thread_refs: Vec<String>,
+    /// The tracking id all carriers agree on (tracking.md), if any.
+    pub tracking_id: Option<String>,
+    /// S1: UTF-8 length of the decoded text and HTML body parts.
+    pub body_bytes: u64,
+    /// S2: attachments with their decoded sizes.
+    pub attachments: Vec<(Option<String>, u64)>,
+    /// F7: a text/plain part exists.
+    pub has_text_part: bool,
+    /// F7: a text/html part exists.
+    pub has_html_part: bool,
+    /// The first text body, decoded (for the forwarded block).
+    pub text: Option<String>,
+    /// The first HTML body, decoded.
+    pub html: Option<String>,
+}
+
+/// What F2/F9 need from the forwarded block.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ForwardFacts {
+    /// The original sender's address, when a block with one was found.
+    pub sender: Option<String>,
+    /// F9: a block recognised by structure, labels in no known language.
+    pub unsupported_language: bool,
+}
+
+/// TEMPORARY (see the module doc): reads the facts with mail-parser.
+/// Never panics; an unreadable message gives empty facts.
+pub(crate) fn from_raw(raw: &[u8]) -> Facts {
+    let Some(msg) = MessageParser::default().parse(raw) else {
+        return Facts::default();
+    };
+    let addrs = |a: Option<&MpAddress<'_>>| -> Vec<String> {
+        a.map(|a| {
+            a.iter()
+                .filter_map(|m| m.address.as_deref())
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let mut thread_refs = Vec::new();
+    for value in [msg.in_reply_to(), msg.references()] {
+        match value {
+            HeaderValue::Text(t) => thread_refs.push(bracketed(t)),
+            HeaderValue::TextList(list) => thread_refs.extend(list.iter().map(|t| bracketed(t))),
+            _ => {}
+        }
+    }
+    let text = msg.body_text(0).map(|t| t.into_owned());
+    let html = msg.html_bodies().next().and_then(|p| p.text_contents()).map(str::to_string);
+    // mail-parser lists a text-only part among the HTML bodies too (and
+    // the other way round): count each body part once.
+    let mut body_parts: Vec<u32> = msg.text_body.iter().chain(&msg.html_body).copied().collect();
+    body_parts.sort_unstable();
+    body_parts.dedup();
+    let body_bytes = body_parts
+        .iter()
+        .filter_map(|id| msg.part(*id))
+        .map(|p| p.text_contents().map_or(0, str::len) as u64)
+        .sum();
+    let has_text_part = msg.text_bodies().any(|p| p.is_text() && !p.is_text_html());
+    let has_html_part = msg.html_bodies().any(|p| p.is_text_html());
+    let attachments = msg
+        .attachments()
+        .map(|p| (p.attachment_name().map(str::to_string), p.contents().len() as u64))
+        .collect();
+    let header_id = msg.header_raw("X-Crmlog-Id").map(str::trim);
+    let tracking_id = tracking_id(header_id, html.as_deref());
+    Facts {
+        from: addrs(msg.from()).into_iter().next(),
+        to: addrs(msg.to()),
+        cc: addrs(msg.cc()),
+        bcc: addrs(msg.bcc()),
+        thread_refs,
+        tracking_id,
+        body_bytes,
+        attachments,
+        has_text_part,
+        has_html_part,
+        text,
+        html,
+    }
+}
+
+fn bracketed(id: &str) -> String {
+    let id = id.trim().trim_start_matches('<').trim_end_matches('>');
+    format!("<{id}>")
+}
+
+/// The tracking id that every carrier found agrees on (tracking.md):
+/// header, HTML marker attribute, pixel path. Disagreement gives none.
+fn tracking_id(header: Option<&str>, html: Option<&str>) -> Option<String> {
+    let mut found: Vec<TrackingId> = Vec::new();
+    if let Some(id) = header.and_then(|h| TrackingId::parse(h).ok()) {
+        found.push(id);
+    }
+    if let Some(html) = html {
+        for (marker, end) in [("data-crmlog-id=\"", "\""), ("/o/", ".gif")] {
+            let mut rest = html;
+            while let Some(pos) = rest.find(marker) {
+                let after = rest.get(pos + marker.len()..).unwrap_or("");
+                if let Some(stop) = after.find(end)
+                    && let Some(id) = after.get(..stop).and_then(|s| TrackingId::parse(s).ok())
+                {
+                    found.push(id);
+                }
+                rest = after;
+            }
+        }
+    }
+    let first = found.first()?;
+    found
+        .iter()
+        .all(|id| id == first)
+        .then(|| first.as_str().to_string())
+}
+
+/// Separator lines that open a forwarded block, lower-cased.
+const SEPARATORS: &[&str] = &[
+    "forwarded message",
+    "original message",
+    "begin forwarded message",
+    "weitergeleitete nachricht",
+    "ursprüngliche nachricht",
+    "doorgestuurd bericht",
+    "oorspronkelijk bericht",
+    "oorspronkelijk bericht",
+    "przekazana wiadomość",
+    "wiadomość przekazana",
+    "oryginalna wiadomość",
+    "wiadomość oryginalna",
+    "videresendt melding",
+    "videresendt e-post",
+    "opprinnelig melding",
+];
+
+/// Sender labels (en, de, nl, pl, nb).
+const FROM_LABELS: &[&str] = &["from", "von", "van", "od", "fra"];
+
+/// Every other known header label.
+const OTHER_LABELS: &[&str] = &[
+    "date", "sent", "subject", "to", "cc", "datum", "gesendet", "betreff", "an", "kopie",
+    "verzonden", "onderwerp", "aan", "data", "wysłano", "temat", "do", "dw", "dato", "sendt",
+    "emne", "til", "kopi",
+];
+
+/// TEMPORARY (see the module doc): finds the outermost forwarded block.
+pub(crate) fn forward_block(facts: &Facts) -> ForwardFacts {
+    let text = match (&facts.text, &facts.html) {
+        (Some(t), _) => t.clone(),
+        (None, Some(h)) => html_to_text(h),
+        (None, None) => return ForwardFacts::default(),
+    };
+    let lines: Vec<&str> = text.lines().map(|l| l.trim().trim_start_matches('>').trim()).collect();
+    let mut unknown_run = 0usize;
+    let mut unknown_with_address = false;
+    let mut separator_seen = false;
+    for line in &lines {
+        let lower = line.to_lowercase();
+        if SEPARATORS.iter().any(|s| lower.contains(s)) || is_dash_separator(&lower) {
+            separator_seen = true;
+            continue;
+        }
+        let Some((label, value)) = line.split_once(':') else {
+            unknown_run = 0;
+            continue;
+        };
+        let label = label.trim().to_lowercase();
+        if label.is_empty() || label.chars().count() > 30 {
+            unknown_run = 0;
+            continue;
+        }
+        if FROM_LABELS.contains(&label.as_str()) {
+            if let Some(address) = address_in(value) {
+                return ForwardFacts {
+                    sender: Some(address),
+                    unsupported_language: false,
+                };
+            }
+            return ForwardFacts::default();
+        }
+        if OTHER_LABELS.contains(&label.as_str()) {
+            unknown_run = 0;
+            continue;
+        }
+        unknown_run += 1;
+        unknown_with_address |= address_in(value).is_some();
+        if unknown_run >= 2 && unknown_with_address {
+            return ForwardFacts {
+                sender: None,
+                unsupported_language: true,
+            };
+        }
+    }
+    ForwardFacts {
+        sender: None,
+        unsupported_language: separator_seen && unknown_with_address,
+    }
+}
+
+fn is_dash_separator(line: &str) -> bool {
+    line.starts_with("-----") && line.ends_with("-----") && line.len() > 10
+}
+
+fn address_in(value: &str) -> Option<String> {
+    let value = value.trim();
+    if let (Some(open), Some(close)) = (value.find('<'), value.rfind('>'))
+        && let Some(inner) = value.get(open + 1..close)
+        && inner.contains('@')
+    {
+        return Some(inner.trim().trim_start_matches("mailto:").to_string());
+    }
+    value
+        .split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | '(' | ')' | '"' | ';' | ','))
+        .map(|w| w.trim_start_matches("mailto:"))
+        .find(|w| w.contains('@') && !w.starts_with('@') && !w.ends_with('@'))
+        .map(str::to_string)
+}
+
+fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    let mut tag = String::new();
+    for c in html.chars() {
+        match (in_tag, c) {
+            (false, '<') => {
+                in_tag = true;
+                tag.clear();
+            }
+            (true, '>') => {
+                in_tag = false;
+                let name = tag.trim_start_matches('/').to_lowercase();
+                if ["br", "p", "div", "tr", "li"].iter().any(|t| name.starts_with(t)) {
+                    out.push('\n');
+                }
+            }
+            (true, c) => tag.push(c),
+            (false, c) => out.push(c),
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", " ")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REPLY: &str = "From: Bob <Bob@Client.example>\r\nTo: anna@acme.example\r\nIn-Reply-To: <a@b>\r\nReferences: <r@b> <a@b>\r\nContent-Type: text/plain\r\n\r\nHi\r\n";
+
+    #[test]
+    fn reads_addresses_and_threading() {
+        let f = from_raw(REPLY.as_bytes());
+        assert_eq!(f.from.as_deref(), Some("Bob@Client.example"));
+        assert_eq!(f.to, vec!["anna@acme.example"]);
+        assert_eq!(f.thread_refs, vec!["<a@b>", "<r@b>", "<a@b>"]);
+        assert!(f.has_text_part && !f.has_html_part);
+        assert_eq!(f.body_bytes, 4);
+    }
+
+    #[test]
+    fn garbage_gives_facts_without_panicking() {
+        for raw in [&b""[..], b"\xff\xfe", b"From:\r\n\r\n", b"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x"] {
+            let f = from_raw(raw);
+            let _ = forward_block(&f);
+        }
+    }
+
+    #[test]
+    fn tracking_carriers_must_agree() {
+        let id = "crml-5knz5jl7dedbbq6rwxvrobvw5m";
+        let html = format!("<div data-crmlog-id=\"{id}\"></div><img src=\"https://t.example/o/{id}.gif\">");
+        assert_eq!(tracking_id(None, Some(&html)).as_deref(), Some(id));
+        let other = "crml-aaaaaaaaaaaaaaaaaaaaaaaaaa";
+        assert_eq!(tracking_id(Some(other), Some(&html)), None);
+    }
+
+    #[test]
+    fn forwarded_block_languages() {
+        let mut f = Facts::default();
+        f.text = Some("Hi\n---------- Forwarded message ---------\nVon: Jana <jana@kunde.example>\nBetreff: x\n".into());
+        assert_eq!(forward_block(&f).sender.as_deref(), Some("jana@kunde.example"));
+        f.text = Some("-----Oorspronkelijk bericht-----\nVan: piet@klant.example\n".into());
+        assert_eq!(forward_block(&f).sender.as_deref(), Some("piet@klant.example"));
+        f.text = Some("---------- Message transféré ---------\nDe : Luc <luc@client.example>\nObjet : x\n".into());
+        assert!(forward_block(&f).unsupported_language);
+        f.text = Some("just a note\n".into());
+        assert_eq!(forward_block(&f), ForwardFacts::default());
+        f.text = Some("---------- Forwarded message ---------\nFrom: Jana Novak\n".into());
+        assert_eq!(forward_block(&f), ForwardFacts::default());
+    }
+}

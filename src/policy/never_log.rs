@@ -1,0 +1,419 @@
+//! The never-log list (rules N1–N6) as a data structure for large lists.
+//!
+//! Building is linear in the number of entries (one hash insert each) and a
+//! lookup costs a fixed handful of hash probes — the address, its `+tag`
+//! base, its domain, and one probe per parent domain for wildcards — however
+//! long the list is. A lookup of ASCII text allocates nothing.
+//!
+//! Invariant: a list either holds every entry it was given or was not built
+//! at all (N1: a list with a bad entry is not saved in part).
+
+use super::address::{self, with_joined};
+use super::decision::Code;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fmt;
+
+/// What one entry of the list excludes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// `bob@client.com`: that mailbox, with any `+tag` (N4).
+    Address,
+    /// `client.com` or `@client.com`: that exact domain (N3).
+    Domain,
+    /// `*.client.com`: every subdomain of `client.com`, not itself (N3).
+    Subdomains,
+}
+
+/// How an address matched (for explanations and the trace of rules).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatchKind {
+    /// The address itself is an entry.
+    Address,
+    /// The address without its `+tag` is an entry (N4).
+    PlusTag,
+    /// Its domain is an entry.
+    Domain,
+    /// A parent domain is a `*.` entry (N3).
+    Subdomain,
+}
+
+/// A never-log match: the entry that excluded the address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Match<'a> {
+    /// The entry as written in the list, trimmed.
+    pub entry: &'a str,
+    /// Line (1-based) or position (1-based) of the entry in its list.
+    pub line: usize,
+    /// `never_log_address` or `never_log_domain` (N6: an address entry wins).
+    pub reason: Code,
+    /// Which way it matched.
+    pub kind: MatchKind,
+    /// Whether a domain entry also matched (N6 made the address win).
+    pub domain_also: bool,
+}
+
+/// Why an entry is not valid (N1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryError {
+    /// 1-based line (for a file) or position (for a JSON array).
+    pub line: usize,
+    /// The entry as written, trimmed.
+    pub entry: String,
+    /// What is wrong with it, in English.
+    pub problem: String,
+}
+
+impl fmt::Display for EntryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {:?} {}", self.line, self.entry, self.problem)
+    }
+}
+
+/// Every bad entry of a list (N1); the list was not built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListError {
+    /// The bad entries, in list order.
+    pub errors: Vec<EntryError>,
+}
+
+impl fmt::Display for ListError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the never-log list was not saved: ")?;
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                write!(f, "; ")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ListError {}
+
+/// A parsed, valid entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// What it excludes.
+    pub kind: EntryKind,
+    /// The canonical pattern: `local@ascii-domain`, `ascii-domain`, or the
+    /// ASCII domain whose subdomains are excluded.
+    pub pattern: String,
+}
+
+impl Entry {
+    /// Reads one entry (N1). `text` is trimmed first (N2).
+    pub fn parse(text: &str) -> Result<Entry, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err("is empty".into());
+        }
+        if text.chars().any(char::is_whitespace) {
+            return Err("contains white space".into());
+        }
+        if let Some(domain) = text.strip_prefix('@') {
+            return domain_pattern(domain).map(|pattern| Entry {
+                kind: EntryKind::Domain,
+                pattern,
+            });
+        }
+        if let Some((local, domain)) = text.split_once('@') {
+            check_local(local)?;
+            let domain = domain_pattern(domain)?;
+            return Ok(Entry {
+                kind: EntryKind::Address,
+                pattern: format!("{}@{domain}", local.to_lowercase()),
+            });
+        }
+        if let Some(parent) = text.strip_prefix("*.") {
+            return domain_pattern(parent).map(|pattern| Entry {
+                kind: EntryKind::Subdomains,
+                pattern,
+            });
+        }
+        domain_pattern(text).map(|pattern| Entry {
+            kind: EntryKind::Domain,
+            pattern,
+        })
+    }
+}
+
+fn check_local(local: &str) -> Result<(), String> {
+    if local.is_empty() {
+        return Err("has nothing before the @".into());
+    }
+    if let Some(c) = local
+        .chars()
+        .find(|c| c.is_control() || "\"(),:;<>[\\]*".contains(*c))
+    {
+        return Err(format!("has {c:?} in the part before the @"));
+    }
+    Ok(())
+}
+
+/// A valid domain in lower-case ASCII form: UTS-46 non-transitional with
+/// the STD3 rules (letters, digits, hyphens), DNS lengths, and at least two
+/// labels, so that a bare word such as `client` is refused as a likely typo.
+fn domain_pattern(domain: &str) -> Result<String, String> {
+    if domain.is_empty() {
+        return Err("has no domain".into());
+    }
+    if domain.contains('@') {
+        return Err("has more than one @".into());
+    }
+    if domain.contains('*') {
+        return Err("has a * that is not a leading \"*.\"".into());
+    }
+    let ascii = idna::uts46::Uts46::new()
+        .to_ascii(
+            domain.as_bytes(),
+            idna::uts46::AsciiDenyList::STD3,
+            idna::uts46::Hyphens::Allow,
+            idna::uts46::DnsLength::Verify,
+        )
+        .map_err(|_| "is not a valid domain name".to_string())?;
+    if !ascii.contains('.') {
+        return Err("is not a domain with a dot, nor an address".into());
+    }
+    Ok(ascii.into_owned())
+}
+
+/// The never-log list, indexed for lookups that do not scan it.
+#[derive(Clone, Debug, Default)]
+pub struct NeverLogList {
+    /// Entries as written (trimmed), with their 1-based line.
+    written: Vec<(Box<str>, usize)>,
+    addresses: HashMap<Box<str>, u32>,
+    domains: HashMap<Box<str>, u32>,
+    subdomains: HashMap<Box<str>, u32>,
+}
+
+impl NeverLogList {
+    /// Builds a list from entries, numbered from 1 in order (a JSON array).
+    pub fn from_entries<I, S>(entries: I) -> Result<NeverLogList, ListError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        Self::build(
+            entries
+                .into_iter()
+                .enumerate()
+                .map(|(i, s)| (i + 1, s.as_ref().trim().to_string())),
+        )
+    }
+
+    /// Builds a list from a text file, one entry per line. Blank lines and
+    /// lines starting with `#` are skipped; every other line must be an
+    /// entry, else the error names it and its line (N1).
+    pub fn parse_lines(text: &str) -> Result<NeverLogList, ListError> {
+        Self::build(
+            text.lines()
+                .enumerate()
+                .map(|(i, l)| (i + 1, l.trim()))
+                .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+                .map(|(n, l)| (n, l.to_string())),
+        )
+    }
+
+    fn build(entries: impl Iterator<Item = (usize, String)>) -> Result<NeverLogList, ListError> {
+        let mut list = NeverLogList::default();
+        let mut errors = Vec::new();
+        for (line, text) in entries {
+            match Entry::parse(&text) {
+                Ok(entry) => {
+                    let Ok(index) = u32::try_from(list.written.len()) else {
+                        errors.push(EntryError {
+                            line,
+                            entry: text,
+                            problem: "is past the largest list size".into(),
+                        });
+                        continue;
+                    };
+                    let map = match entry.kind {
+                        EntryKind::Address => &mut list.addresses,
+                        EntryKind::Domain => &mut list.domains,
+                        EntryKind::Subdomains => &mut list.subdomains,
+                    };
+                    // A repeated entry keeps its first line for explanations.
+                    map.entry(entry.pattern.into_boxed_str()).or_insert(index);
+                    list.written.push((text.into_boxed_str(), line));
+                }
+                Err(problem) => errors.push(EntryError {
+                    line,
+                    entry: text,
+                    problem,
+                }),
+            }
+        }
+        if errors.is_empty() {
+            Ok(list)
+        } else {
+            Err(ListError { errors })
+        }
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.written.len()
+    }
+
+    /// Whether the list has no entry.
+    pub fn is_empty(&self) -> bool {
+        self.written.is_empty()
+    }
+
+    /// Whether (and by which entry) an address as written in mail is
+    /// excluded. Case and surrounding white space are ignored and the
+    /// domain may be written in Unicode or `xn--` form (N2).
+    pub fn check(&self, address: &str) -> Option<Match<'_>> {
+        if self.is_empty() {
+            return None;
+        }
+        let address = address.trim();
+        let (local, domain) = address.rsplit_once('@')?;
+        if address.is_ascii() && !address.bytes().any(|b| b.is_ascii_uppercase()) {
+            return self.check_parts(local, domain);
+        }
+        let local = local.to_lowercase();
+        let domain = address::ascii_domain(domain);
+        self.check_parts(&local, &domain)
+    }
+
+    /// [`check`](Self::check) for an address already split and normalised:
+    /// lower-case local part and lower-case ASCII domain.
+    pub fn check_parts(&self, local: &str, domain: &str) -> Option<Match<'_>> {
+        if self.is_empty() || local.is_empty() || domain.is_empty() {
+            return None;
+        }
+        let by_address = with_joined(local, domain, |k| self.addresses.get(k).copied())
+            .map(|i| (i, MatchKind::Address))
+            .or_else(|| {
+                // N4: bob+news@ is excluded by bob@.
+                let base = address::base_local(local)?;
+                with_joined(base, domain, |k| self.addresses.get(k).copied())
+                    .map(|i| (i, MatchKind::PlusTag))
+            });
+        let by_domain = self.domain_match(domain);
+        match (by_address, by_domain) {
+            // N6: an address entry wins over a domain entry.
+            (Some((i, kind)), d) => self.found(i, Code::NeverLogAddress, kind, d.is_some()),
+            (None, Some((i, kind))) => self.found(i, Code::NeverLogDomain, kind, false),
+            (None, None) => None,
+        }
+    }
+
+    /// Whether `*.domain` is an entry (the domain itself is then not
+    /// excluded by it, N3); used to explain decisions.
+    pub fn has_subdomains_entry(&self, domain: &str) -> bool {
+        self.subdomains.contains_key(domain)
+    }
+
+    fn domain_match(&self, domain: &str) -> Option<(u32, MatchKind)> {
+        if let Some(&i) = self.domains.get(domain) {
+            return Some((i, MatchKind::Domain));
+        }
+        if self.subdomains.is_empty() {
+            return None;
+        }
+        // N3: `*.client.com` covers every parent-labelled suffix below it,
+        // so walk the parents of the domain (never the domain itself).
+        let mut rest = domain;
+        while let Some((_, parent)) = rest.split_once('.') {
+            if let Some(&i) = self.subdomains.get(parent) {
+                return Some((i, MatchKind::Subdomain));
+            }
+            rest = parent;
+        }
+        None
+    }
+
+    fn found(&self, index: u32, reason: Code, kind: MatchKind, domain_also: bool) -> Option<Match<'_>> {
+        let (entry, line) = self.written.get(index as usize)?;
+        Some(Match {
+            entry,
+            line: *line,
+            reason,
+            kind,
+            domain_also,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(entries: &[&str]) -> NeverLogList {
+        NeverLogList::from_entries(entries).unwrap()
+    }
+
+    #[test]
+    fn n1_entry_shapes() {
+        assert_eq!(Entry::parse("@Client.com").unwrap(), Entry::parse("client.com").unwrap());
+        assert_eq!(Entry::parse("*.client.com").unwrap().kind, EntryKind::Subdomains);
+        for bad in ["*client.com", "bob@", "bob smith@client.com", "client", "a@b@c.com", "*.", "x@*.c.com", "a_b.com", ""] {
+            assert!(Entry::parse(bad).is_err(), "{bad:?} must be refused");
+        }
+    }
+
+    #[test]
+    fn n1_bad_list_is_not_built_and_names_lines() {
+        let err = NeverLogList::parse_lines("ok.example\n\n# note\nbob@\n*bad.example\n").unwrap_err();
+        let lines: Vec<usize> = err.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![4, 5]);
+        assert_eq!(err.errors[0].entry, "bob@");
+    }
+
+    #[test]
+    fn n2_case_space_idn() {
+        let l = list(&[" Bob@Client.COM ", "münchen.example", "xn--caf-dma.example"]);
+        assert!(l.check("bob@client.com").is_some());
+        assert!(l.check("  BOB@client.com\t").is_some());
+        assert!(l.check("x@xn--mnchen-3ya.example").is_some());
+        assert!(l.check("x@MÜNCHEN.example").is_some());
+        assert!(l.check("x@café.example").is_some());
+        assert!(l.check("x@cafe.example").is_none());
+    }
+
+    #[test]
+    fn n3_domain_and_subdomains() {
+        let l = list(&["client.com", "*.press.example"]);
+        assert_eq!(l.check("a@client.com").unwrap().reason, Code::NeverLogDomain);
+        assert!(l.check("a@mail.client.com").is_none());
+        assert!(l.check("a@press.example").is_none());
+        assert_eq!(l.check("a@eu.press.example").unwrap().kind, MatchKind::Subdomain);
+        assert!(l.check("a@x.eu.press.example").is_some());
+        assert!(l.check("a@notpress.example").is_none());
+    }
+
+    #[test]
+    fn n4_plus_tag() {
+        let l = list(&["bob@client.com", "eve+x@client.org"]);
+        assert_eq!(l.check("bob+news@client.com").unwrap().kind, MatchKind::PlusTag);
+        assert!(l.check("eve+x@client.org").is_some());
+        assert!(l.check("eve@client.org").is_none());
+        assert!(l.check("eve+y@client.org").is_none());
+    }
+
+    #[test]
+    fn n6_address_entry_wins() {
+        let l = list(&["client.com", "bob@client.com"]);
+        let m = l.check("bob@client.com").unwrap();
+        assert_eq!(m.reason, Code::NeverLogAddress);
+        assert!(m.domain_also);
+        assert_eq!(m.entry, "bob@client.com");
+        assert_eq!(m.line, 2);
+    }
+
+    #[test]
+    fn mail_garbage_never_matches_or_panics() {
+        let l = list(&["client.com"]);
+        for s in ["", "@", "client.com", "a@", "@client.com", "ä@ö@ü", "\u{0}@client.com."] {
+            let _ = l.check(s);
+        }
+        assert!(l.check("client.com").is_none());
+    }
+}
