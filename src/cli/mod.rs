@@ -7,6 +7,8 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+pub mod decide;
+pub mod never_log;
 pub mod track;
 
 /// crmlog: would this email be logged to the CRM, and why not?
@@ -22,6 +24,11 @@ enum Command {
     /// Tracking ids (spec/tracking.md).
     #[command(subcommand)]
     Track(track::Command),
+    /// Would this email be logged, and if not, why? (spec/decide.md)
+    Decide(decide::Args),
+    /// Check addresses against a never-log list.
+    #[command(subcommand)]
+    NeverLog(never_log::Command),
 }
 
 /// Parses the process arguments and runs the subcommand.
@@ -29,6 +36,8 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Track(cmd) => track::run(cmd),
+        Command::Decide(args) => decide::run(args),
+        Command::NeverLog(cmd) => never_log::run(cmd),
     }
 }
 

@@ -149,7 +149,10 @@ mod tests {
     #[test]
     fn unicode_and_punycode_domains_share_a_key() {
         assert_eq!(key("x@MÜNCHEN.example"), key("x@xn--mnchen-3ya.example"));
-        assert_eq!(Address::new("x@München.example").display, "x@münchen.example");
+        assert_eq!(
+            Address::new("x@München.example").display,
+            "x@münchen.example"
+        );
     }
 
     #[test]

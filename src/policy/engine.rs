@@ -161,7 +161,8 @@ impl Engine {
         let mut teams = HashMap::new();
         for (i, t) in account.team_inboxes.iter().enumerate() {
             let a = account_address(&t.address, || format!("team_inboxes[{i}].address"))?;
-            let connected_by = user_ref(&t.connected_by, format!("team_inboxes[{i}].connected_by"))?;
+            let connected_by =
+                user_ref(&t.connected_by, format!("team_inboxes[{i}].connected_by"))?;
             internal.insert(a.key.clone());
             teams.entry(a.key).or_insert(TeamIx {
                 connected_by,
@@ -300,9 +301,9 @@ impl Engine {
     /// The CRM's own addresses (with any `+tag`, which the BCC tracking
     /// carrier adds: tracking.md) are never recipients nor contacts.
     pub(crate) fn is_crm_own(&self, a: &Address) -> bool {
-        self.crm_own.iter().any(|own| {
-            *own == a.key || a.base_key().is_some_and(|base| base == *own)
-        })
+        self.crm_own
+            .iter()
+            .any(|own| *own == a.key || a.base_key().is_some_and(|base| base == *own))
     }
 
     /// O4: a user's account email, alias or inbox, or a team inbox; a
@@ -385,7 +386,10 @@ impl Engine {
             t.note("G1", true, basis);
             if !basis {
                 let what = if self.contacts.contains_key(&a.key) {
-                    format!("the contact {} has no legal basis to communicate", a.display)
+                    format!(
+                        "the contact {} has no legal basis to communicate",
+                        a.display
+                    )
                 } else {
                     format!(
                         "{} is not a contact, and with GDPR settings on no contact can be created without a legal basis",
@@ -448,12 +452,18 @@ impl Engine {
             refused.sort_by_key(|r| r.0);
             let mut i = 0;
             while let Some((code, rule, first)) = refused.get(i) {
-                let same: Vec<&(Code, &str, String)> =
-                    refused.iter().skip(i).take_while(|r| r.0 == *code).collect();
+                let same: Vec<&(Code, &str, String)> = refused
+                    .iter()
+                    .skip(i)
+                    .take_while(|r| r.0 == *code)
+                    .collect();
                 let message = if same.len() == 1 {
                     first.clone()
                 } else {
-                    same.iter().map(|r| r.2.as_str()).collect::<Vec<_>>().join("; ")
+                    same.iter()
+                        .map(|r| r.2.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
                 };
                 b.reason(*code, rule, message);
                 i += same.len();

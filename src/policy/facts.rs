@@ -75,10 +75,19 @@ pub(crate) fn from_raw(raw: &[u8]) -> Facts {
         }
     }
     let text = msg.body_text(0).map(|t| t.into_owned());
-    let html = msg.html_bodies().next().and_then(|p| p.text_contents()).map(str::to_string);
+    let html = msg
+        .html_bodies()
+        .next()
+        .and_then(|p| p.text_contents())
+        .map(str::to_string);
     // mail-parser lists a text-only part among the HTML bodies too (and
     // the other way round): count each body part once.
-    let mut body_parts: Vec<u32> = msg.text_body.iter().chain(&msg.html_body).copied().collect();
+    let mut body_parts: Vec<u32> = msg
+        .text_body
+        .iter()
+        .chain(&msg.html_body)
+        .copied()
+        .collect();
     body_parts.sort_unstable();
     body_parts.dedup();
     let body_bytes = body_parts
@@ -90,7 +99,12 @@ pub(crate) fn from_raw(raw: &[u8]) -> Facts {
     let has_html_part = msg.html_bodies().any(|p| p.is_text_html());
     let attachments = msg
         .attachments()
-        .map(|p| (p.attachment_name().map(str::to_string), p.contents().len() as u64))
+        .map(|p| {
+            (
+                p.attachment_name().map(str::to_string),
+                p.contents().len() as u64,
+            )
+        })
         .collect();
     let header_id = msg.header_raw("X-Crmlog-Id").map(str::trim);
     let tracking_id = tracking_id(header_id, html.as_deref());
@@ -167,9 +181,29 @@ const FROM_LABELS: &[&str] = &["from", "von", "van", "od", "fra"];
 
 /// Every other known header label.
 const OTHER_LABELS: &[&str] = &[
-    "date", "sent", "subject", "to", "cc", "datum", "gesendet", "betreff", "an", "kopie",
-    "verzonden", "onderwerp", "aan", "data", "wysłano", "temat", "do", "dw", "dato", "sendt",
-    "emne", "til", "kopi",
+    "date",
+    "sent",
+    "subject",
+    "to",
+    "cc",
+    "datum",
+    "gesendet",
+    "betreff",
+    "an",
+    "kopie",
+    "verzonden",
+    "onderwerp",
+    "aan",
+    "data",
+    "wysłano",
+    "temat",
+    "do",
+    "dw",
+    "dato",
+    "sendt",
+    "emne",
+    "til",
+    "kopi",
 ];
 
 /// TEMPORARY (see the module doc): finds the outermost forwarded block.
@@ -179,7 +213,10 @@ pub(crate) fn forward_block(facts: &Facts) -> ForwardFacts {
         (None, Some(h)) => html_to_text(h),
         (None, None) => return ForwardFacts::default(),
     };
-    let lines: Vec<&str> = text.lines().map(|l| l.trim().trim_start_matches('>').trim()).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(|l| l.trim().trim_start_matches('>').trim())
+        .collect();
     let mut unknown_run = 0usize;
     let mut unknown_with_address = false;
     let mut separator_seen = false;
@@ -258,7 +295,10 @@ fn html_to_text(html: &str) -> String {
             (true, '>') => {
                 in_tag = false;
                 let name = tag.trim_start_matches('/').to_lowercase();
-                if ["br", "p", "div", "tr", "li"].iter().any(|t| name.starts_with(t)) {
+                if ["br", "p", "div", "tr", "li"]
+                    .iter()
+                    .any(|t| name.starts_with(t))
+                {
                     out.push('\n');
                 }
             }
@@ -291,7 +331,12 @@ mod tests {
 
     #[test]
     fn garbage_gives_facts_without_panicking() {
-        for raw in [&b""[..], b"\xff\xfe", b"From:\r\n\r\n", b"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x"] {
+        for raw in [
+            &b""[..],
+            b"\xff\xfe",
+            b"From:\r\n\r\n",
+            b"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x",
+        ] {
             let f = from_raw(raw);
             let _ = forward_block(&f);
         }
@@ -300,7 +345,9 @@ mod tests {
     #[test]
     fn tracking_carriers_must_agree() {
         let id = "crml-5knz5jl7dedbbq6rwxvrobvw5m";
-        let html = format!("<div data-crmlog-id=\"{id}\"></div><img src=\"https://t.example/o/{id}.gif\">");
+        let html = format!(
+            "<div data-crmlog-id=\"{id}\"></div><img src=\"https://t.example/o/{id}.gif\">"
+        );
         assert_eq!(tracking_id(None, Some(&html)).as_deref(), Some(id));
         let other = "crml-aaaaaaaaaaaaaaaaaaaaaaaaaa";
         assert_eq!(tracking_id(Some(other), Some(&html)), None);
@@ -310,10 +357,19 @@ mod tests {
     fn forwarded_block_languages() {
         let mut f = Facts::default();
         f.text = Some("Hi\n---------- Forwarded message ---------\nVon: Jana <jana@kunde.example>\nBetreff: x\n".into());
-        assert_eq!(forward_block(&f).sender.as_deref(), Some("jana@kunde.example"));
+        assert_eq!(
+            forward_block(&f).sender.as_deref(),
+            Some("jana@kunde.example")
+        );
         f.text = Some("-----Oorspronkelijk bericht-----\nVan: piet@klant.example\n".into());
-        assert_eq!(forward_block(&f).sender.as_deref(), Some("piet@klant.example"));
-        f.text = Some("---------- Message transféré ---------\nDe : Luc <luc@client.example>\nObjet : x\n".into());
+        assert_eq!(
+            forward_block(&f).sender.as_deref(),
+            Some("piet@klant.example")
+        );
+        f.text = Some(
+            "---------- Message transféré ---------\nDe : Luc <luc@client.example>\nObjet : x\n"
+                .into(),
+        );
         assert!(forward_block(&f).unsupported_language);
         f.text = Some("just a note\n".into());
         assert_eq!(forward_block(&f), ForwardFacts::default());

@@ -46,7 +46,11 @@ impl Engine {
 
         // F2 / F9: the outermost forwarded block and its sender's address.
         let block = facts::forward_block(&facts);
-        let Some(sender) = block.sender.as_deref().map(Address::new).filter(Address::is_mailbox)
+        let Some(sender) = block
+            .sender
+            .as_deref()
+            .map(Address::new)
+            .filter(Address::is_mailbox)
         else {
             if block.unsupported_language {
                 t.note("F9", true, false);
@@ -75,7 +79,11 @@ impl Engine {
             t.note("F7", true, true);
         } else {
             t.note("F7", true, false);
-            let missing = if facts.has_text_part { "an HTML" } else { "a plain-text" };
+            let missing = if facts.has_text_part {
+                "an HTML"
+            } else {
+                "a plain-text"
+            };
             b.reason(
                 Code::ForwardMissingPart,
                 "F7",

@@ -344,6 +344,8 @@ pub struct InputError {
     pub path: String,
     /// What is wrong, in English (never message content).
     pub message: String,
+    /// 1-based line in the JSON text, when the JSON reader knew it.
+    pub line: Option<usize>,
 }
 
 impl InputError {
@@ -351,6 +353,7 @@ impl InputError {
         InputError {
             path: path.into(),
             message: message.into(),
+            line: None,
         }
     }
 }
@@ -483,6 +486,11 @@ pub fn event_from_json(text: &str) -> Result<Event, InputError> {
     input.into_event(|_| Err("`raw_file` needs the command line; give `raw` instead".into()))
 }
 
+/// Reads an event's fields from JSON text, before [`EventInput::into_event`].
+pub fn event_input_from_json(text: &str) -> Result<EventInput, InputError> {
+    from_json(text)
+}
+
 /// Reads an account from JSON text.
 pub fn account_from_json(text: &str) -> Result<Account, InputError> {
     from_json(text)
@@ -493,11 +501,26 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T,
     let mut de = serde_json::Deserializer::from_str(text);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
-        let inner = e.into_inner();
-        InputError::new(if path == "." { String::new() } else { path }, inner.to_string())
+        json_error(
+            if path == "." { String::new() } else { path },
+            &e.into_inner(),
+        )
     })?;
-    de.end().map_err(|e| InputError::new("", e.to_string()))?;
+    de.end().map_err(|e| json_error(String::new(), &e))?;
     Ok(value)
+}
+
+/// A serde_json error as an input error: the line apart, the message
+/// without serde_json's " at line L column C" tail.
+fn json_error(path: String, e: &serde_json::Error) -> InputError {
+    let text = e.to_string();
+    let tail = format!(" at line {} column {}", e.line(), e.column());
+    let message = text.strip_suffix(&tail).unwrap_or(&text).to_string();
+    InputError {
+        path,
+        message,
+        line: (e.line() > 0).then_some(e.line()),
+    }
 }
 
 #[cfg(test)]
@@ -523,7 +546,13 @@ mod tests {
     #[test]
     fn extension_user_may_be_null() {
         let e = event_from_json(r#"{"kind":"bcc","raw":"x","extension_user":null}"#).unwrap();
-        assert!(matches!(e, Event::Bcc(Bcc { extension_user: None, .. })));
+        assert!(matches!(
+            e,
+            Event::Bcc(Bcc {
+                extension_user: None,
+                ..
+            })
+        ));
         let e = event_from_json(r#"{"kind":"forward","raw":"x","extension_user":null}"#);
         assert_eq!(e.unwrap_err().path, "extension_user");
     }
@@ -533,8 +562,8 @@ mod tests {
         let a = account_from_json(r#"{"users":[{"id":"u","email":"u@x.example"}]}"#).unwrap();
         assert!(a.users[0].email_access);
         assert!(!a.gdpr);
-        let e = account_from_json(r#"{"users":[{"id":"u","email":"u@x.example","x":1}]}"#)
-            .unwrap_err();
+        let e =
+            account_from_json(r#"{"users":[{"id":"u","email":"u@x.example","x":1}]}"#).unwrap_err();
         assert_eq!(e.path, "users[0].x");
     }
 }

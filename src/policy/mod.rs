@@ -27,7 +27,7 @@ pub use engine::{ATTACHMENT_LIMIT, BODY_LIMIT, Engine, MB};
 pub use input::{
     Account, AttachmentInput, Bcc, Contact, Deal, Event, EventInput, Forward, Inbox, InputError,
     Kind, LoggedThread, Manual, Outgoing, Provider, Reply, TeamInbox, User, account_from_json,
-    event_from_json,
+    event_from_json, event_input_from_json,
 };
 pub use never_log::{Entry, EntryError, EntryKind, ListError, Match, MatchKind, NeverLogList};
 pub use trace::Trace;
@@ -36,9 +36,9 @@ pub use trace::Trace;
 /// (docs/policy.md explains the choice); tests prove each one both decides
 /// a case and is passed by one.
 pub const TRACED_RULES: &[&str] = &[
-    "N2", "N3", "N4", "N6", "O2", "O3", "O4", "S1", "S2", "D1", "G1", "R1", "R2", "R3", "R4",
-    "R5", "R6", "R7", "R8", "R9", "R10", "R11", "B1", "B2", "B3", "F1", "F2", "F3", "F4", "F7",
-    "F9", "M1", "M2", "M3", "A1", "A2", "A3", "A4", "A5",
+    "N2", "N3", "N4", "N6", "O2", "O3", "O4", "S1", "S2", "D1", "G1", "R1", "R2", "R3", "R4", "R5",
+    "R6", "R7", "R8", "R9", "R10", "R11", "B1", "B2", "B3", "F1", "F2", "F3", "F4", "F7", "F9",
+    "M1", "M2", "M3", "A1", "A2", "A3", "A4", "A5",
 ];
 
 impl Engine {

@@ -330,7 +330,13 @@ impl NeverLogList {
         None
     }
 
-    fn found(&self, index: u32, reason: Code, kind: MatchKind, domain_also: bool) -> Option<Match<'_>> {
+    fn found(
+        &self,
+        index: u32,
+        reason: Code,
+        kind: MatchKind,
+        domain_also: bool,
+    ) -> Option<Match<'_>> {
         let (entry, line) = self.written.get(index as usize)?;
         Some(Match {
             entry,
@@ -352,16 +358,33 @@ mod tests {
 
     #[test]
     fn n1_entry_shapes() {
-        assert_eq!(Entry::parse("@Client.com").unwrap(), Entry::parse("client.com").unwrap());
-        assert_eq!(Entry::parse("*.client.com").unwrap().kind, EntryKind::Subdomains);
-        for bad in ["*client.com", "bob@", "bob smith@client.com", "client", "a@b@c.com", "*.", "x@*.c.com", "a_b.com", ""] {
+        assert_eq!(
+            Entry::parse("@Client.com").unwrap(),
+            Entry::parse("client.com").unwrap()
+        );
+        assert_eq!(
+            Entry::parse("*.client.com").unwrap().kind,
+            EntryKind::Subdomains
+        );
+        for bad in [
+            "*client.com",
+            "bob@",
+            "bob smith@client.com",
+            "client",
+            "a@b@c.com",
+            "*.",
+            "x@*.c.com",
+            "a_b.com",
+            "",
+        ] {
             assert!(Entry::parse(bad).is_err(), "{bad:?} must be refused");
         }
     }
 
     #[test]
     fn n1_bad_list_is_not_built_and_names_lines() {
-        let err = NeverLogList::parse_lines("ok.example\n\n# note\nbob@\n*bad.example\n").unwrap_err();
+        let err =
+            NeverLogList::parse_lines("ok.example\n\n# note\nbob@\n*bad.example\n").unwrap_err();
         let lines: Vec<usize> = err.errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![4, 5]);
         assert_eq!(err.errors[0].entry, "bob@");
@@ -381,10 +404,16 @@ mod tests {
     #[test]
     fn n3_domain_and_subdomains() {
         let l = list(&["client.com", "*.press.example"]);
-        assert_eq!(l.check("a@client.com").unwrap().reason, Code::NeverLogDomain);
+        assert_eq!(
+            l.check("a@client.com").unwrap().reason,
+            Code::NeverLogDomain
+        );
         assert!(l.check("a@mail.client.com").is_none());
         assert!(l.check("a@press.example").is_none());
-        assert_eq!(l.check("a@eu.press.example").unwrap().kind, MatchKind::Subdomain);
+        assert_eq!(
+            l.check("a@eu.press.example").unwrap().kind,
+            MatchKind::Subdomain
+        );
         assert!(l.check("a@x.eu.press.example").is_some());
         assert!(l.check("a@notpress.example").is_none());
     }
@@ -392,7 +421,10 @@ mod tests {
     #[test]
     fn n4_plus_tag() {
         let l = list(&["bob@client.com", "eve+x@client.org"]);
-        assert_eq!(l.check("bob+news@client.com").unwrap().kind, MatchKind::PlusTag);
+        assert_eq!(
+            l.check("bob+news@client.com").unwrap().kind,
+            MatchKind::PlusTag
+        );
         assert!(l.check("eve+x@client.org").is_some());
         assert!(l.check("eve@client.org").is_none());
         assert!(l.check("eve+y@client.org").is_none());
@@ -411,7 +443,15 @@ mod tests {
     #[test]
     fn mail_garbage_never_matches_or_panics() {
         let l = list(&["client.com"]);
-        for s in ["", "@", "client.com", "a@", "@client.com", "ä@ö@ü", "\u{0}@client.com."] {
+        for s in [
+            "",
+            "@",
+            "client.com",
+            "a@",
+            "@client.com",
+            "ä@ö@ü",
+            "\u{0}@client.com.",
+        ] {
             let _ = l.check(s);
         }
         assert!(l.check("client.com").is_none());

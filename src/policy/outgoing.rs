@@ -16,7 +16,11 @@ impl Engine {
             t.note("O3", true, true);
         } else {
             t.note("O3", true, false);
-            b.reason(Code::LogToggleOff, "O3", "the Log toggle was off when the email was sent");
+            b.reason(
+                Code::LogToggleOff,
+                "O3",
+                "the Log toggle was off when the email was sent",
+            );
         }
         // O1: To, Cc and Bcc alike, less the CRM's own addresses.
         let people = self.recipients(e.to.iter().chain(&e.cc).chain(&e.bcc));

@@ -64,7 +64,11 @@ impl Engine {
             }
             None => {
                 t.note("R5", true, false);
-                b.reason(Code::SenderNotContact, "R5", "the reply has no sender address");
+                b.reason(
+                    Code::SenderNotContact,
+                    "R5",
+                    "the reply has no sender address",
+                );
             }
         }
 
@@ -100,7 +104,11 @@ impl Engine {
         let spam = ["spam", "junk", "junk e-mail", "junk email", "bulk mail"];
         if spam.contains(&last) || spam.contains(&name.as_str()) {
             t.note("R6", true, false);
-            b.reason(Code::SpamFolder, "R6", format!("the reply is in the {} folder", folder.trim()));
+            b.reason(
+                Code::SpamFolder,
+                "R6",
+                format!("the reply is in the {} folder", folder.trim()),
+            );
         } else if name != "inbox" {
             t.note("R6", true, false);
             b.reason(
@@ -117,7 +125,13 @@ impl Engine {
     }
 
     /// R3, R4, R7, R8, R10: where the reply was delivered.
-    fn reply_inbox(&self, b: &mut Builder, th: &super::engine::ThreadIx, delivered: &str, t: &mut Trace) {
+    fn reply_inbox(
+        &self,
+        b: &mut Builder,
+        th: &super::engine::ThreadIx,
+        delivered: &str,
+        t: &mut Trace,
+    ) {
         let delivered = Address::new(delivered);
         let starter = self.user_at(th.started_by);
         // The inbox the reply landed in, as the account knows it now:
