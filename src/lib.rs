@@ -12,7 +12,8 @@ pub mod tracking;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
-
+#[cfg(not(target_arch = "wasm32"))]
+pub mod sandbox;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;

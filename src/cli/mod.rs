@@ -7,6 +7,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+pub mod sandbox;
 pub mod track;
 
 /// crmlog: would this email be logged to the CRM, and why not?
@@ -19,6 +20,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Run the sandbox CRM: a HubSpot-compatible server on loopback.
+    Sandbox(sandbox::Args),
     /// Tracking ids (spec/tracking.md).
     #[command(subcommand)]
     Track(track::Command),
@@ -28,6 +31,7 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Sandbox(args) => sandbox::run(args),
         Command::Track(cmd) => track::run(cmd),
     }
 }

@@ -1,2 +1,5 @@
 //! The HubSpot-compatible CRM API (spec/crm-api.md): request and response
 //! types and the logging job, without I/O.
+
+pub mod api;
+pub mod log;
