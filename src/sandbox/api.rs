@@ -3,7 +3,7 @@
 //! crmlog's own `/crmlog/v1/…` endpoints.
 
 use super::http::{Request, Response, percent_decode};
-use super::store::{OBJECT_TYPES, Object, StoreError};
+use super::store::{NewObject, OBJECT_TYPES, Object, StoreError};
 use super::{Sandbox, correlation_id, now_rfc3339};
 use crate::crm::api::{API_VERSION, BatchReadRequest, ObjectCreate, SearchRequest};
 use serde_json::{Map, Value, json};
@@ -165,7 +165,7 @@ fn parse_body<T: for<'de> serde::Deserialize<'de>>(req: &Request) -> Result<T, R
     })
 }
 
-fn properties_of(create: ObjectCreate) -> (Map<String, Value>, Vec<(String, u32, String)>) {
+fn properties_of(create: ObjectCreate) -> NewObject {
     let props = create
         .properties
         .into_iter()
@@ -234,7 +234,7 @@ fn objects(
                     Some(o) => Ok(Response::json(201, &o.to_json(&[]))),
                     None => Ok(error(500, "INTERNAL_ERROR", "nothing was created")),
                 },
-                Err(e) => conflict(&e).map_or(Err(e), Ok),
+                Err(e) => conflict(&e).ok_or(e),
             }
         }
         ("GET", []) => {
@@ -376,7 +376,7 @@ fn objects(
                         &json!({"status": "COMPLETE", "results": results}),
                     ))
                 }
-                Err(e) => conflict(&e).map_or(Err(e), Ok),
+                Err(e) => conflict(&e).ok_or(e),
             }
         }
         _ => Ok(error(

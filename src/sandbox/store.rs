@@ -10,6 +10,11 @@ use std::sync::Mutex;
 /// The object types the sandbox stores.
 pub const OBJECT_TYPES: [&str; 4] = ["contacts", "companies", "deals", "emails"];
 
+/// An association to make: (object id, type id, category).
+pub type NewAssociation = (String, u32, String);
+/// An object to create: its properties and associations.
+pub type NewObject = (Map<String, Value>, Vec<NewAssociation>);
+
 /// A stored object.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Object {
@@ -170,7 +175,7 @@ impl Store {
     pub fn create(
         &self,
         object_type: &str,
-        items: Vec<(Map<String, Value>, Vec<(String, u32, String)>)>,
+        items: Vec<NewObject>,
         now: &str,
     ) -> Result<Vec<Object>, StoreError> {
         let mut conn = lock(&self.conn);
