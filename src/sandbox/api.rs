@@ -6,7 +6,7 @@ use super::http::{Request, Response, percent_decode};
 use super::store::{NewObject, OBJECT_TYPES, Object, StoreError};
 use super::{Sandbox, correlation_id, now_rfc3339};
 use crate::crm::api::{API_VERSION, BatchReadRequest, ObjectCreate, SearchRequest};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// The path of a request split into what the router needs.
 #[derive(Debug, PartialEq)]
