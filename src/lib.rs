@@ -17,3 +17,7 @@ pub mod sandbox;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
+#[cfg(target_arch = "wasm32")]
+pub mod features;
+#[cfg(target_arch = "wasm32")]
+pub mod sites;

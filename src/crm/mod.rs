@@ -2,4 +2,7 @@
 //! types and the logging job, without I/O.
 
 pub mod api;
+pub mod compose;
 pub mod log;
+pub mod messages;
+pub mod settings;
