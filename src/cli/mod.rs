@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 pub mod decide;
 pub mod never_log;
+pub mod sandbox;
 pub mod track;
 
 /// crmlog: would this email be logged to the CRM, and why not?
@@ -21,6 +22,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Run the sandbox CRM: a HubSpot-compatible server on loopback.
+    Sandbox(sandbox::Args),
     /// Tracking ids (spec/tracking.md).
     #[command(subcommand)]
     Track(track::Command),
@@ -35,6 +38,7 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Sandbox(args) => sandbox::run(args),
         Command::Track(cmd) => track::run(cmd),
         Command::Decide(args) => decide::run(args),
         Command::NeverLog(cmd) => never_log::run(cmd),
