@@ -16,3 +16,5 @@ pub fn to_js<T: serde::Serialize + ?Sized>(
 ) -> Result<wasm_bindgen::JsValue, serde_wasm_bindgen::Error> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
 }
+#[cfg(feature = "worker")]
+pub mod policy;

@@ -353,12 +353,14 @@ mod tests {
 
     #[test]
     fn logged_keeps_warnings_and_sorts() {
-        let mut b = Builder::default();
-        b.timeline = vec![
-            "z@b.example".into(),
-            "a@b.example".into(),
-            "z@b.example".into(),
-        ];
+        let mut b = Builder {
+            timeline: vec![
+                "z@b.example".into(),
+                "a@b.example".into(),
+                "z@b.example".into(),
+            ],
+            ..Default::default()
+        };
         b.reason(Code::AttachmentTooLarge, "S2", "w");
         let d = b.finish();
         assert!(d.logged);

@@ -355,25 +355,29 @@ mod tests {
 
     #[test]
     fn forwarded_block_languages() {
-        let mut f = Facts::default();
-        f.text = Some("Hi\n---------- Forwarded message ---------\nVon: Jana <jana@kunde.example>\nBetreff: x\n".into());
+        let text = |t: &str| Facts {
+            text: Some(t.to_string()),
+            ..Facts::default()
+        };
+        let f = text(
+            "Hi\n---------- Forwarded message ---------\nVon: Jana <jana@kunde.example>\nBetreff: x\n",
+        );
         assert_eq!(
             forward_block(&f).sender.as_deref(),
             Some("jana@kunde.example")
         );
-        f.text = Some("-----Oorspronkelijk bericht-----\nVan: piet@klant.example\n".into());
+        let f = text("-----Oorspronkelijk bericht-----\nVan: piet@klant.example\n");
         assert_eq!(
             forward_block(&f).sender.as_deref(),
             Some("piet@klant.example")
         );
-        f.text = Some(
-            "---------- Message transféré ---------\nDe : Luc <luc@client.example>\nObjet : x\n"
-                .into(),
+        let f = text(
+            "---------- Message transféré ---------\nDe : Luc <luc@client.example>\nObjet : x\n",
         );
         assert!(forward_block(&f).unsupported_language);
-        f.text = Some("just a note\n".into());
+        let f = text("just a note\n");
         assert_eq!(forward_block(&f), ForwardFacts::default());
-        f.text = Some("---------- Forwarded message ---------\nFrom: Jana Novak\n".into());
+        let f = text("---------- Forwarded message ---------\nFrom: Jana Novak\n");
         assert_eq!(forward_block(&f), ForwardFacts::default());
     }
 }
