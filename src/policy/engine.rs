@@ -341,7 +341,9 @@ impl Engine {
                 t.note("N2", a.normalised, false);
                 t.note("N3", m.kind == MatchKind::Subdomain, false);
                 t.note("N4", m.kind == MatchKind::PlusTag, false);
-                t.note("N6", m.domain_also, false);
+                // N6 decides when a domain entry matched too; it passes when
+                // only the address entry did.
+                t.note("N6", m.reason == Code::NeverLogAddress, !m.domain_also);
             }
             let how = match m.kind {
                 MatchKind::Address => String::new(),
@@ -513,12 +515,16 @@ impl Engine {
                     )
                 })
                 .collect();
-            let verb = if names.len() == 1 { "is" } else { "are" };
+            let (is, was) = if names.len() == 1 {
+                ("is", "was")
+            } else {
+                ("are", "were")
+            };
             b.reason(
                 Code::AttachmentTooLarge,
                 "S2",
                 format!(
-                    "{} {verb} over the 50 MB limit and was not logged",
+                    "{} {is} over the 50 MB limit and {was} not logged",
                     names.join(", ")
                 ),
             );
