@@ -80,14 +80,16 @@ impl Engine {
         } else {
             t.note("F7", true, false);
             let missing = if facts.has_text_part {
-                "an HTML"
+                "HTML"
             } else {
-                "a plain-text"
+                "plain-text"
             };
             b.reason(
                 Code::ForwardMissingPart,
                 "F7",
-                format!("the forward has no {missing} part"),
+                format!(
+                    "the forward has no {missing} part: forward it with both an HTML and a plain-text part"
+                ),
             );
         }
 
