@@ -8,28 +8,29 @@
 //! file system and is refused here.
 
 use super::to_js;
-use crate::policy::{self, Account, Engine, EventInput, InputError};
+use crate::policy::{self, Account, Engine, InputError};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
 
 fn js_input_error(e: InputError) -> JsError {
     JsError::new(&e.to_string())
 }
 
-/// Reads a JavaScript value with the field path in the error.
-fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, JsError> {
-    serde_path_to_error::deserialize(serde_wasm_bindgen::Deserializer::from(value)).map_err(|e| {
-        let path = e.path().to_string();
-        JsError::new(&format!("field `{path}`: {}", e.into_inner()))
-    })
+/// Reads a JavaScript value through its JSON text, so that the browser
+/// reads exactly what the command line reads: serde-wasm-bindgen would
+/// silently skip unknown fields, which decide.md says are rejected.
+fn json_text(value: &JsValue) -> Result<String, JsError> {
+    js_sys::JSON::stringify(value)
+        .map(String::from)
+        .map_err(|_| JsError::new("the value cannot be written as JSON"))
 }
 
 fn event_from_js(event: JsValue) -> Result<policy::Event, JsError> {
-    let input: EventInput = from_js(event)?;
-    input
-        .into_event(|_| Err("`raw_file` needs the command line; give `raw` instead".into()))
-        .map_err(js_input_error)
+    policy::event_from_json(&json_text(&event)?).map_err(js_input_error)
+}
+
+fn account_from_js(account: JsValue) -> Result<Account, JsError> {
+    policy::account_from_json(&json_text(&account)?).map_err(js_input_error)
 }
 
 fn js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
@@ -40,7 +41,7 @@ fn js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
 /// returns the Decision as a plain object.
 #[wasm_bindgen]
 pub fn decide(account: JsValue, event: JsValue) -> Result<JsValue, JsError> {
-    let account: Account = from_js(account)?;
+    let account = account_from_js(account)?;
     let engine = Engine::new(&account).map_err(js_input_error)?;
     let decision = engine
         .decide(&event_from_js(event)?)
@@ -66,7 +67,7 @@ impl PolicyEngine {
     /// Checks and indexes an account.
     #[wasm_bindgen(constructor)]
     pub fn new(account: JsValue) -> Result<PolicyEngine, JsError> {
-        let account: Account = from_js(account)?;
+        let account = account_from_js(account)?;
         Ok(PolicyEngine {
             inner: Engine::new(&account).map_err(js_input_error)?,
         })

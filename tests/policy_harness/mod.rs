@@ -271,7 +271,8 @@ fn base64_of_a(n: u64) -> String {
         2 => "YWE=",
         _ => "",
     };
-    let mut out = String::with_capacity((groups as usize + 1) * 4 * 78 / 76 + 8);
+    let groups_len = usize::try_from(groups).unwrap();
+    let mut out = String::with_capacity(groups_len * 4 + groups_len / 19 * 2 + 8);
     // 19 groups of 4 characters make one 76-character line.
     for i in 0..groups {
         out.push_str("YWFh");
