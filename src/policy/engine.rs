@@ -6,13 +6,13 @@
 //! scans a list of users, contacts or never-log entries per decision.
 
 use super::address::Address;
+use super::address::{Map, Set};
 use super::decision::{Builder, Code, DroppedAttachment};
 use super::input::{Account, InputError, Provider};
 use super::never_log::{MatchKind, NeverLogList};
 use super::time::{Instant, parse_rfc3339};
 use super::trace::Trace;
 use crate::tracking::TrackingId;
-use std::collections::{HashMap, HashSet};
 
 /// 1 MB as the rule book counts it.
 pub const MB: u64 = 1_048_576;
@@ -28,9 +28,9 @@ pub(crate) struct UserIx {
     pub id: String,
     pub email_access: bool,
     /// Account email, aliases and inbox keys (M2: "one of the user's addresses").
-    pub addresses: HashSet<String>,
+    pub addresses: Set<String>,
     /// Inbox key → (provider, connected).
-    pub inboxes: HashMap<String, (Provider, bool)>,
+    pub inboxes: Map<String, (Provider, bool)>,
 }
 
 #[derive(Clone, Debug)]
@@ -60,21 +60,21 @@ pub(crate) struct ThreadIx {
 pub struct Engine {
     pub(crate) never_log: NeverLogList,
     pub(crate) users: Vec<UserIx>,
-    user_ids: HashMap<String, usize>,
-    by_inbox: HashMap<String, Vec<usize>>,
-    by_email: HashMap<String, Vec<usize>>,
-    by_alias: HashMap<String, Vec<usize>>,
-    pub(crate) teams: HashMap<String, TeamIx>,
+    user_ids: Map<String, usize>,
+    by_inbox: Map<String, Vec<usize>>,
+    by_email: Map<String, Vec<usize>>,
+    by_alias: Map<String, Vec<usize>>,
+    pub(crate) teams: Map<String, TeamIx>,
     /// O4: every address of a user or team inbox.
-    internal: HashSet<String>,
-    contacts: HashMap<String, ContactIx>,
-    deleted: HashSet<String>,
+    internal: Set<String>,
+    contacts: Map<String, ContactIx>,
+    deleted: Set<String>,
     crm_own: Vec<String>,
     gdpr: bool,
-    provider_of_domain: HashMap<String, Provider>,
+    provider_of_domain: Map<String, Provider>,
     pub(crate) threads: Vec<ThreadIx>,
-    by_message_id: HashMap<String, usize>,
-    by_tracking_id: HashMap<String, usize>,
+    by_message_id: Map<String, usize>,
+    by_tracking_id: Map<String, usize>,
 }
 
 /// Reads an address from the account; it must be `local@domain`.
@@ -109,7 +109,7 @@ impl Engine {
             )
         })?;
 
-        let mut user_ids = HashMap::new();
+        let mut user_ids = Map::default();
         for (i, u) in account.users.iter().enumerate() {
             if u.id.trim().is_empty() {
                 return Err(InputError::new(format!("users[{i}].id"), "is empty"));
@@ -126,13 +126,13 @@ impl Engine {
         };
 
         let mut users = Vec::with_capacity(account.users.len());
-        let mut by_inbox: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_email: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut by_alias: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut internal = HashSet::new();
+        let mut by_inbox: Map<String, Vec<usize>> = Map::default();
+        let mut by_email: Map<String, Vec<usize>> = Map::default();
+        let mut by_alias: Map<String, Vec<usize>> = Map::default();
+        let mut internal = Set::default();
         for (i, u) in account.users.iter().enumerate() {
             let email = account_address(&u.email, || format!("users[{i}].email"))?;
-            let mut addresses = HashSet::new();
+            let mut addresses = Set::default();
             push_unique(by_email.entry(email.key.clone()).or_default(), i);
             addresses.insert(email.key);
             for (j, alias) in u.aliases.iter().enumerate() {
@@ -140,7 +140,7 @@ impl Engine {
                 push_unique(by_alias.entry(alias.key.clone()).or_default(), i);
                 addresses.insert(alias.key);
             }
-            let mut inboxes = HashMap::new();
+            let mut inboxes = Map::default();
             for (j, inbox) in u.inboxes.iter().enumerate() {
                 let a = account_address(&inbox.address, || {
                     format!("users[{i}].inboxes[{j}].address")
@@ -158,7 +158,7 @@ impl Engine {
             });
         }
 
-        let mut teams = HashMap::new();
+        let mut teams = Map::default();
         for (i, t) in account.team_inboxes.iter().enumerate() {
             let a = account_address(&t.address, || format!("team_inboxes[{i}].address"))?;
             let connected_by =
@@ -170,7 +170,8 @@ impl Engine {
             });
         }
 
-        let mut contacts = HashMap::with_capacity(account.contacts.len());
+        let mut contacts =
+            Map::with_capacity_and_hasher(account.contacts.len(), Default::default());
         for (i, c) in account.contacts.iter().enumerate() {
             let a = account_address(&c.email, || format!("contacts[{i}].email"))?;
             let mut open: Vec<(Instant, &str)> = Vec::new();
@@ -211,7 +212,7 @@ impl Engine {
             }
         }
 
-        let mut deleted = HashSet::new();
+        let mut deleted = Set::default();
         for (i, d) in account.deleted.iter().enumerate() {
             deleted.insert(account_address(d, || format!("deleted[{i}]"))?.key);
         }
@@ -233,8 +234,8 @@ impl Engine {
             .collect();
 
         let mut threads = Vec::new();
-        let mut by_message_id = HashMap::new();
-        let mut by_tracking_id = HashMap::new();
+        let mut by_message_id = Map::default();
+        let mut by_tracking_id = Map::default();
         for (i, t) in account.logged_threads.iter().enumerate() {
             let started_by = user_ref(&t.started_by, format!("logged_threads[{i}].started_by"))?;
             let inbox = account_address(&t.inbox, || format!("logged_threads[{i}].inbox"))?;
@@ -303,13 +304,14 @@ impl Engine {
     pub(crate) fn is_crm_own(&self, a: &Address) -> bool {
         self.crm_own
             .iter()
-            .any(|own| *own == a.key || a.base_key().is_some_and(|base| base == *own))
+            .any(|own| *own == a.key || a.with_base_key(|base| base == own) == Some(true))
     }
 
     /// O4: a user's account email, alias or inbox, or a team inbox; a
     /// `+tag` of one of these is the same mailbox.
     pub(crate) fn is_internal(&self, a: &Address) -> bool {
-        self.internal.contains(&a.key) || a.base_key().is_some_and(|b| self.internal.contains(&b))
+        self.internal.contains(&a.key)
+            || a.with_base_key(|b| self.internal.contains(b)) == Some(true)
     }
 
     pub(crate) fn contact(&self, a: &Address) -> Option<&ContactIx> {
@@ -416,7 +418,7 @@ impl Engine {
         create: bool,
         t: &mut Trace,
     ) {
-        let mut seen: HashSet<&str> = HashSet::with_capacity(people.len());
+        let mut seen: Set<&str> = Set::with_capacity_and_hasher(people.len(), Default::default());
         let mut refused: Vec<(Code, &'static str, String)> = Vec::new();
         for a in &people {
             if !seen.insert(&a.key) {

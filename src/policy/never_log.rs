@@ -8,10 +8,10 @@
 //! Invariant: a list either holds every entry it was given or was not built
 //! at all (N1: a list with a bad entry is not saved in part).
 
+use super::address::Map;
 use super::address::{self, with_joined};
 use super::decision::Code;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::fmt;
 
 /// What one entry of the list excludes.
@@ -153,6 +153,48 @@ fn check_local(local: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Runs `f` on the ASCII text lower-cased, on the stack when it fits.
+fn with_lower_ascii<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
+    let mut buf = [0u8; 256];
+    if let Some(dst) = buf.get_mut(..text.len()) {
+        dst.copy_from_slice(text.as_bytes());
+        dst.make_ascii_lowercase();
+        if let Ok(lower) = std::str::from_utf8(dst) {
+            return f(lower);
+        }
+    }
+    f(&text.to_ascii_lowercase())
+}
+
+/// Plain ASCII domains are checked here without UTS-46 (which would only
+/// lower-case them): letters, digits and hyphens, labels of 1 to 63
+/// octets, no hyphen at either end of a label, 253 octets in all. Labels
+/// starting `xn--` need the Punycode check and go through UTS-46.
+fn plain_ascii_domain(domain: &str) -> Option<Result<String, String>> {
+    if !domain.is_ascii()
+        || domain
+            .split('.')
+            .any(|l| l.len() >= 4 && l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--")))
+    {
+        return None;
+    }
+    let ok = domain.len() <= 253
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+    Some(if ok {
+        Ok(domain.to_ascii_lowercase())
+    } else {
+        Err("is not a valid domain name".to_string())
+    })
+}
+
 /// A valid domain in lower-case ASCII form: UTS-46 non-transitional with
 /// the STD3 rules (letters, digits, hyphens), DNS lengths, and at least two
 /// labels, so that a bare word such as `client` is refused as a likely typo.
@@ -165,6 +207,13 @@ fn domain_pattern(domain: &str) -> Result<String, String> {
     }
     if domain.contains('*') {
         return Err("has a * that is not a leading \"*.\"".into());
+    }
+    if let Some(plain) = plain_ascii_domain(domain) {
+        let ascii = plain?;
+        if !ascii.contains('.') {
+            return Err("is not a domain with a dot, nor an address".into());
+        }
+        return Ok(ascii);
     }
     let ascii = idna::uts46::Uts46::new()
         .to_ascii(
@@ -185,9 +234,9 @@ fn domain_pattern(domain: &str) -> Result<String, String> {
 pub struct NeverLogList {
     /// Entries as written (trimmed), with their 1-based line.
     written: Vec<(Box<str>, usize)>,
-    addresses: HashMap<Box<str>, u32>,
-    domains: HashMap<Box<str>, u32>,
-    subdomains: HashMap<Box<str>, u32>,
+    addresses: Map<Box<str>, u32>,
+    domains: Map<Box<str>, u32>,
+    subdomains: Map<Box<str>, u32>,
 }
 
 impl NeverLogList {
@@ -220,6 +269,9 @@ impl NeverLogList {
 
     fn build(entries: impl Iterator<Item = (usize, String)>) -> Result<NeverLogList, ListError> {
         let mut list = NeverLogList::default();
+        let (lower, _) = entries.size_hint();
+        list.written.reserve(lower);
+        list.addresses.reserve(lower);
         let mut errors = Vec::new();
         for (line, text) in entries {
             match Entry::parse(&text) {
@@ -273,10 +325,14 @@ impl NeverLogList {
             return None;
         }
         let address = address.trim();
-        let (local, domain) = address.rsplit_once('@')?;
-        if address.is_ascii() && !address.bytes().any(|b| b.is_ascii_uppercase()) {
-            return self.check_parts(local, domain);
+        if address.is_ascii() {
+            // The common case: lower-case on the stack, no allocation.
+            return with_lower_ascii(address, |lower| {
+                let (local, domain) = lower.rsplit_once('@')?;
+                self.check_parts(local, domain)
+            });
         }
+        let (local, domain) = address.rsplit_once('@')?;
         let local = local.to_lowercase();
         let domain = address::ascii_domain(domain);
         self.check_parts(&local, &domain)
