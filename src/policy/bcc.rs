@@ -52,7 +52,12 @@ impl Engine {
         let people = self.recipients(facts.to.iter().chain(&facts.cc));
         self.log_recipients(&mut b, people, "B3", t);
         // B6: within S1 and S2.
-        self.sizes(&mut b, facts.body_bytes, facts.attachments.into_iter(), t);
+        self.sizes(
+            &mut b,
+            facts.body_bytes,
+            facts.attachments.iter().map(|(n, b)| (n.as_deref(), *b)),
+            t,
+        );
         b.direction = Some(Direction::Email);
         Ok(b.finish())
     }

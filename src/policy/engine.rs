@@ -476,11 +476,11 @@ impl Engine {
     }
 
     /// S1 and S2 on a body size and attachments.
-    pub(crate) fn sizes(
+    pub(crate) fn sizes<'a>(
         &self,
         b: &mut Builder,
         body_bytes: u64,
-        attachments: impl Iterator<Item = (Option<String>, u64)>,
+        attachments: impl Iterator<Item = (Option<&'a str>, u64)>,
         t: &mut Trace,
     ) {
         if body_bytes > BODY_LIMIT {
@@ -500,7 +500,10 @@ impl Engine {
         for (name, bytes) in attachments {
             if bytes > ATTACHMENT_LIMIT {
                 t.note("S2", true, false);
-                dropped.push(DroppedAttachment { name, bytes });
+                dropped.push(DroppedAttachment {
+                    name: name.map(str::to_string),
+                    bytes,
+                });
             } else {
                 t.note("S2", true, true);
             }

@@ -96,7 +96,12 @@ impl Engine {
         // F4 (N), O4, F5 (D1, G1); F6: the original sender's timeline,
         // created when new; F8: nobody else.
         self.log_to(&mut b, vec![sender], "F4", true, t);
-        self.sizes(&mut b, facts.body_bytes, facts.attachments.into_iter(), t);
+        self.sizes(
+            &mut b,
+            facts.body_bytes,
+            facts.attachments.iter().map(|(n, b)| (n.as_deref(), *b)),
+            t,
+        );
         b.direction = Some(Direction::ForwardedEmail);
         b.finish()
     }

@@ -55,7 +55,12 @@ impl Engine {
             }
             b.direction = Some(Direction::IncomingEmail);
         }
-        self.sizes(&mut b, facts.body_bytes, facts.attachments.into_iter(), t);
+        self.sizes(
+            &mut b,
+            facts.body_bytes,
+            facts.attachments.iter().map(|(n, b)| (n.as_deref(), *b)),
+            t,
+        );
         b.attributed_to = Some(user.id.clone());
         Ok(b.finish())
     }

@@ -12,6 +12,7 @@ use super::address::Map;
 use super::address::{self, with_joined};
 use super::decision::Code;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 
 /// What one entry of the list excludes.
@@ -113,30 +114,26 @@ impl Entry {
         if text.chars().any(char::is_whitespace) {
             return Err("contains white space".into());
         }
-        if let Some(domain) = text.strip_prefix('@') {
-            return domain_pattern(domain).map(|pattern| Entry {
-                kind: EntryKind::Domain,
-                pattern,
-            });
-        }
-        if let Some((local, domain)) = text.split_once('@') {
+        let (kind, local, domain) = if let Some(domain) = text.strip_prefix('@') {
+            (EntryKind::Domain, None, domain)
+        } else if let Some((local, domain)) = text.split_once('@') {
             check_local(local)?;
-            let domain = domain_pattern(domain)?;
-            return Ok(Entry {
-                kind: EntryKind::Address,
-                pattern: format!("{}@{domain}", local.to_lowercase()),
-            });
+            (EntryKind::Address, Some(local), domain)
+        } else if let Some(parent) = text.strip_prefix("*.") {
+            (EntryKind::Subdomains, None, parent)
+        } else {
+            (EntryKind::Domain, None, text)
+        };
+        let domain = domain_pattern(domain)?;
+        // One allocation for the pattern: lower-cased local part, `@`,
+        // lower-cased ASCII domain.
+        let mut pattern = String::with_capacity(text.len() + 8);
+        if let Some(local) = local {
+            pattern.extend(local.chars().flat_map(char::to_lowercase));
+            pattern.push('@');
         }
-        if let Some(parent) = text.strip_prefix("*.") {
-            return domain_pattern(parent).map(|pattern| Entry {
-                kind: EntryKind::Subdomains,
-                pattern,
-            });
-        }
-        domain_pattern(text).map(|pattern| Entry {
-            kind: EntryKind::Domain,
-            pattern,
-        })
+        pattern.extend(domain.chars().map(|c| c.to_ascii_lowercase()));
+        Ok(Entry { kind, pattern })
     }
 }
 
@@ -144,10 +141,14 @@ fn check_local(local: &str) -> Result<(), String> {
     if local.is_empty() {
         return Err("has nothing before the @".into());
     }
-    if let Some(c) = local
-        .chars()
-        .find(|c| c.is_control() || "\"(),:;<>[\\]*".contains(*c))
-    {
+    let bad = |c: char| {
+        c.is_control()
+            || matches!(
+                c,
+                '"' | '(' | ')' | ',' | ':' | ';' | '<' | '>' | '[' | '\\' | ']' | '*'
+            )
+    };
+    if let Some(c) = local.chars().find(|c| bad(*c)) {
         return Err(format!("has {c:?} in the part before the @"));
     }
     Ok(())
@@ -169,36 +170,32 @@ fn with_lower_ascii<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
 /// Plain ASCII domains are checked here without UTS-46 (which would only
 /// lower-case them): letters, digits and hyphens, labels of 1 to 63
 /// octets, no hyphen at either end of a label, 253 octets in all. Labels
-/// starting `xn--` need the Punycode check and go through UTS-46.
-fn plain_ascii_domain(domain: &str) -> Option<Result<String, String>> {
-    if !domain.is_ascii()
-        || domain
-            .split('.')
-            .any(|l| l.len() >= 4 && l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--")))
-    {
+/// starting `xn--` need the Punycode check and go through UTS-46. `None`:
+/// not a plain ASCII domain.
+fn plain_ascii_domain(domain: &str) -> Option<bool> {
+    let xn = |l: &str| l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--"));
+    if !domain.is_ascii() || domain.split('.').any(xn) {
         return None;
     }
-    let ok = domain.len() <= 253
-        && domain.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        });
-    Some(if ok {
-        Ok(domain.to_ascii_lowercase())
-    } else {
-        Err("is not a valid domain name".to_string())
-    })
+    Some(
+        domain.len() <= 253
+            && domain.split('.').all(|label| {
+                !label.is_empty()
+                    && label.len() <= 63
+                    && !label.starts_with('-')
+                    && !label.ends_with('-')
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            }),
+    )
 }
 
-/// A valid domain in lower-case ASCII form: UTS-46 non-transitional with
-/// the STD3 rules (letters, digits, hyphens), DNS lengths, and at least two
-/// labels, so that a bare word such as `client` is refused as a likely typo.
-fn domain_pattern(domain: &str) -> Result<String, String> {
+/// A valid domain in ASCII form (lower-cased by the caller): UTS-46
+/// non-transitional with the STD3 rules (letters, digits, hyphens), DNS
+/// lengths, and at least two labels, so that a bare word such as `client`
+/// is refused as a likely typo.
+fn domain_pattern(domain: &str) -> Result<Cow<'_, str>, String> {
     if domain.is_empty() {
         return Err("has no domain".into());
     }
@@ -208,25 +205,26 @@ fn domain_pattern(domain: &str) -> Result<String, String> {
     if domain.contains('*') {
         return Err("has a * that is not a leading \"*.\"".into());
     }
-    if let Some(plain) = plain_ascii_domain(domain) {
-        let ascii = plain?;
-        if !ascii.contains('.') {
-            return Err("is not a domain with a dot, nor an address".into());
-        }
-        return Ok(ascii);
+    let ascii = match plain_ascii_domain(domain) {
+        Some(true) => Cow::Borrowed(domain),
+        Some(false) => return Err("is not a valid domain name".into()),
+        None => idna_ascii(domain)?,
+    };
+    if !ascii.contains('.') {
+        return Err("is not a domain with a dot, nor an address".into());
     }
-    let ascii = idna::uts46::Uts46::new()
+    Ok(ascii)
+}
+
+fn idna_ascii(domain: &str) -> Result<Cow<'_, str>, String> {
+    idna::uts46::Uts46::new()
         .to_ascii(
             domain.as_bytes(),
             idna::uts46::AsciiDenyList::STD3,
             idna::uts46::Hyphens::Allow,
             idna::uts46::DnsLength::Verify,
         )
-        .map_err(|_| "is not a valid domain name".to_string())?;
-    if !ascii.contains('.') {
-        return Err("is not a domain with a dot, nor an address".into());
-    }
-    Ok(ascii.into_owned())
+        .map_err(|_| "is not a valid domain name".to_string())
 }
 
 /// The never-log list, indexed for lookups that do not scan it.
@@ -246,12 +244,7 @@ impl NeverLogList {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        Self::build(
-            entries
-                .into_iter()
-                .enumerate()
-                .map(|(i, s)| (i + 1, s.as_ref().trim().to_string())),
-        )
+        Self::build(entries.into_iter().enumerate().map(|(i, s)| (i + 1, s)))
     }
 
     /// Builds a list from a text file, one entry per line. Blank lines and
@@ -262,24 +255,26 @@ impl NeverLogList {
             text.lines()
                 .enumerate()
                 .map(|(i, l)| (i + 1, l.trim()))
-                .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'))
-                .map(|(n, l)| (n, l.to_string())),
+                .filter(|(_, l)| !l.is_empty() && !l.starts_with('#')),
         )
     }
 
-    fn build(entries: impl Iterator<Item = (usize, String)>) -> Result<NeverLogList, ListError> {
+    fn build<S: AsRef<str>>(
+        entries: impl Iterator<Item = (usize, S)>,
+    ) -> Result<NeverLogList, ListError> {
         let mut list = NeverLogList::default();
         let (lower, _) = entries.size_hint();
         list.written.reserve(lower);
         list.addresses.reserve(lower);
         let mut errors = Vec::new();
         for (line, text) in entries {
-            match Entry::parse(&text) {
+            let text = text.as_ref().trim();
+            match Entry::parse(text) {
                 Ok(entry) => {
                     let Ok(index) = u32::try_from(list.written.len()) else {
                         errors.push(EntryError {
                             line,
-                            entry: text,
+                            entry: text.to_string(),
                             problem: "is past the largest list size".into(),
                         });
                         continue;
@@ -291,11 +286,11 @@ impl NeverLogList {
                     };
                     // A repeated entry keeps its first line for explanations.
                     map.entry(entry.pattern.into_boxed_str()).or_insert(index);
-                    list.written.push((text.into_boxed_str(), line));
+                    list.written.push((Box::from(text), line));
                 }
                 Err(problem) => errors.push(EntryError {
                     line,
-                    entry: text,
+                    entry: text.to_string(),
                     problem,
                 }),
             }

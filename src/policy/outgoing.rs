@@ -28,7 +28,7 @@ impl Engine {
         self.sizes(
             &mut b,
             e.body_bytes,
-            e.attachments.iter().map(|a| (a.name.clone(), a.bytes)),
+            e.attachments.iter().map(|a| (a.name.as_deref(), a.bytes)),
             t,
         );
         b.direction = Some(Direction::Email);

@@ -74,7 +74,12 @@ impl Engine {
 
         self.folder(&mut b, &e.folder, t);
         self.reply_inbox(&mut b, th, &e.delivered_to, t);
-        self.sizes(&mut b, facts.body_bytes, facts.attachments.into_iter(), t);
+        self.sizes(
+            &mut b,
+            facts.body_bytes,
+            facts.attachments.iter().map(|(n, b)| (n.as_deref(), *b)),
+            t,
+        );
         b.direction = Some(Direction::IncomingEmail);
         b.attributed_to = self.user_at(th.started_by).map(|u| u.id.clone());
         b.finish()
