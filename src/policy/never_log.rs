@@ -8,12 +8,13 @@
 //! Invariant: a list either holds every entry it was given or was not built
 //! at all (N1: a list with a bad entry is not saved in part).
 
-use super::address::Map;
 use super::address::{self, with_joined};
 use super::decision::Code;
+use hashbrown::HashTable;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt;
+use std::hash::BuildHasher;
 
 /// What one entry of the list excludes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -227,14 +228,42 @@ fn idna_ascii(domain: &str) -> Result<Cow<'_, str>, String> {
         .map_err(|_| "is not a valid domain name".to_string())
 }
 
+/// Which table an entry is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Table {
+    Addresses,
+    Domains,
+    Subdomains,
+}
+
+/// One entry: where its pattern and its text as written sit in the arena.
+#[derive(Clone, Copy, Debug)]
+struct Rec {
+    pattern: (u32, u32),
+    written: (u32, u32),
+    line: usize,
+}
+
 /// The never-log list, indexed for lookups that do not scan it.
+///
+/// Every pattern and every entry as written lives in one arena string;
+/// three open hash tables (hashbrown's `HashTable`) hold entry numbers
+/// and compare against the arena. Building a list of 100,000 entries thus
+/// allocates a handful of times instead of a few hundred thousand.
 #[derive(Clone, Debug, Default)]
 pub struct NeverLogList {
-    /// Entries as written (trimmed), with their 1-based line.
-    written: Vec<(Box<str>, usize)>,
-    addresses: Map<Box<str>, u32>,
-    domains: Map<Box<str>, u32>,
-    subdomains: Map<Box<str>, u32>,
+    hasher: foldhash::fast::RandomState,
+    arena: String,
+    entries: Vec<Rec>,
+    addresses: HashTable<u32>,
+    domains: HashTable<u32>,
+    subdomains: HashTable<u32>,
+}
+
+fn span_str(arena: &str, (start, len): (u32, u32)) -> &str {
+    arena
+        .get(start as usize..start as usize + len as usize)
+        .unwrap_or("")
 }
 
 impl NeverLogList {
@@ -264,35 +293,19 @@ impl NeverLogList {
     ) -> Result<NeverLogList, ListError> {
         let mut list = NeverLogList::default();
         let (lower, _) = entries.size_hint();
-        list.written.reserve(lower);
-        list.addresses.reserve(lower);
+        list.entries.reserve(lower);
+        list.arena.reserve(lower * 24);
+        list.addresses.reserve(lower, |_| 0);
         let mut errors = Vec::new();
         for (line, text) in entries {
             let text = text.as_ref().trim();
-            match Entry::parse(text) {
-                Ok(entry) => {
-                    let Ok(index) = u32::try_from(list.written.len()) else {
-                        errors.push(EntryError {
-                            line,
-                            entry: text.to_string(),
-                            problem: "is past the largest list size".into(),
-                        });
-                        continue;
-                    };
-                    let map = match entry.kind {
-                        EntryKind::Address => &mut list.addresses,
-                        EntryKind::Domain => &mut list.domains,
-                        EntryKind::Subdomains => &mut list.subdomains,
-                    };
-                    // A repeated entry keeps its first line for explanations.
-                    map.entry(entry.pattern.into_boxed_str()).or_insert(index);
-                    list.written.push((Box::from(text), line));
-                }
-                Err(problem) => errors.push(EntryError {
+            let added = Entry::parse(text).and_then(|entry| list.add(&entry, text, line));
+            if let Err(problem) = added {
+                errors.push(EntryError {
                     line,
                     entry: text.to_string(),
                     problem,
-                }),
+                });
             }
         }
         if errors.is_empty() {
@@ -302,14 +315,86 @@ impl NeverLogList {
         }
     }
 
+    /// Appends `text` to the arena; its span.
+    fn push_text(arena: &mut String, text: &str) -> Result<(u32, u32), String> {
+        let too_big = || "is past the largest list size".to_string();
+        let start = u32::try_from(arena.len()).map_err(|_| too_big())?;
+        let len = u32::try_from(text.len()).map_err(|_| too_big())?;
+        start.checked_add(len).ok_or_else(too_big)?;
+        arena.push_str(text);
+        Ok((start, len))
+    }
+
+    fn add(&mut self, entry: &Entry, text: &str, line: usize) -> Result<(), String> {
+        let index = u32::try_from(self.entries.len())
+            .map_err(|_| "is past the largest list size".to_string())?;
+        let NeverLogList {
+            hasher,
+            arena,
+            entries,
+            addresses,
+            domains,
+            subdomains,
+        } = self;
+        let pattern = Self::push_text(arena, &entry.pattern)?;
+        // The text as written is kept for explanations; most entries are
+        // written as their pattern and share its bytes.
+        let written = if text == entry.pattern {
+            pattern
+        } else {
+            Self::push_text(arena, text)?
+        };
+        entries.push(Rec {
+            pattern,
+            written,
+            line,
+        });
+        let table = match entry.kind {
+            EntryKind::Address => addresses,
+            EntryKind::Domain => domains,
+            EntryKind::Subdomains => subdomains,
+        };
+        let key = entry.pattern.as_str();
+        let hash = hasher.hash_one(key);
+        let pattern_of = |i: u32| {
+            entries
+                .get(i as usize)
+                .map_or("", |r| span_str(arena, r.pattern))
+        };
+        // A repeated entry keeps its first line for explanations.
+        if table.find(hash, |&i| pattern_of(i) == key).is_none() {
+            table.insert_unique(hash, index, |&i| hasher.hash_one(pattern_of(i)));
+        }
+        Ok(())
+    }
+
+    fn get(&self, table: Table, key: &str) -> Option<u32> {
+        let table = match table {
+            Table::Addresses => &self.addresses,
+            Table::Domains => &self.domains,
+            Table::Subdomains => &self.subdomains,
+        };
+        if table.is_empty() {
+            return None;
+        }
+        let hash = self.hasher.hash_one(key);
+        table
+            .find(hash, |&i| {
+                self.entries
+                    .get(i as usize)
+                    .is_some_and(|r| span_str(&self.arena, r.pattern) == key)
+            })
+            .copied()
+    }
+
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.written.len()
+        self.entries.len()
     }
 
     /// Whether the list has no entry.
     pub fn is_empty(&self) -> bool {
-        self.written.is_empty()
+        self.entries.is_empty()
     }
 
     /// Whether (and by which entry) an address as written in mail is
@@ -339,12 +424,12 @@ impl NeverLogList {
         if self.is_empty() || local.is_empty() || domain.is_empty() {
             return None;
         }
-        let by_address = with_joined(local, domain, |k| self.addresses.get(k).copied())
+        let by_address = with_joined(local, domain, |k| self.get(Table::Addresses, k))
             .map(|i| (i, MatchKind::Address))
             .or_else(|| {
                 // N4: bob+news@ is excluded by bob@.
                 let base = address::base_local(local)?;
-                with_joined(base, domain, |k| self.addresses.get(k).copied())
+                with_joined(base, domain, |k| self.get(Table::Addresses, k))
                     .map(|i| (i, MatchKind::PlusTag))
             });
         let by_domain = self.domain_match(domain);
@@ -359,11 +444,11 @@ impl NeverLogList {
     /// Whether `*.domain` is an entry (the domain itself is then not
     /// excluded by it, N3); used to explain decisions.
     pub fn has_subdomains_entry(&self, domain: &str) -> bool {
-        self.subdomains.contains_key(domain)
+        self.get(Table::Subdomains, domain).is_some()
     }
 
     fn domain_match(&self, domain: &str) -> Option<(u32, MatchKind)> {
-        if let Some(&i) = self.domains.get(domain) {
+        if let Some(i) = self.get(Table::Domains, domain) {
             return Some((i, MatchKind::Domain));
         }
         if self.subdomains.is_empty() {
@@ -373,7 +458,7 @@ impl NeverLogList {
         // so walk the parents of the domain (never the domain itself).
         let mut rest = domain;
         while let Some((_, parent)) = rest.split_once('.') {
-            if let Some(&i) = self.subdomains.get(parent) {
+            if let Some(i) = self.get(Table::Subdomains, parent) {
                 return Some((i, MatchKind::Subdomain));
             }
             rest = parent;
@@ -388,10 +473,10 @@ impl NeverLogList {
         kind: MatchKind,
         domain_also: bool,
     ) -> Option<Match<'_>> {
-        let (entry, line) = self.written.get(index as usize)?;
+        let rec = self.entries.get(index as usize)?;
         Some(Match {
-            entry,
-            line: *line,
+            entry: span_str(&self.arena, rec.written),
+            line: rec.line,
             reason,
             kind,
             domain_also,
