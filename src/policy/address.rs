@@ -22,15 +22,14 @@ const STACK_KEY: usize = 256;
 /// An address as the rules see it.
 ///
 /// `display` is what the decision prints (trimmed, lower-cased, domain as
-/// written); `key` is `local@domain` with the domain in its ASCII (`xn--`)
-/// form (N2: Unicode and `xn--` forms are one domain), the key every map
-/// of the engine uses.
+/// written); [`Address::key`] is `local@domain` with the domain in its
+/// ASCII (`xn--`) form (N2: Unicode and `xn--` forms are one domain).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Address {
     /// Trimmed and lower-cased, as decide.md prints addresses.
     pub display: String,
-    /// The canonical key; the display text when there is no `@`.
-    pub key: String,
+    /// The canonical key when it differs from `display` (an IDN domain).
+    ascii: Option<String>,
     /// Whether reading changed the text (case, white space, IDN form):
     /// the decision explains such matches with N2.
     pub normalised: bool,
@@ -50,22 +49,33 @@ impl Address {
         let Some((local, domain)) = display.rsplit_once('@') else {
             return Address {
                 normalised: display != text,
-                key: display.clone(),
                 display,
+                ascii: None,
                 at: None,
             };
         };
         let at = (!local.is_empty() && !domain.is_empty()).then_some(local.len());
-        let key = match ascii_domain(domain) {
-            Cow::Borrowed(_) => display.clone(),
-            Cow::Owned(ascii) => format!("{local}@{ascii}"),
+        let ascii = match ascii_domain(domain) {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(ascii) => Some(format!("{local}@{ascii}")),
         };
         Address {
-            normalised: key != text,
+            normalised: ascii.as_deref().unwrap_or(&display) != text,
             display,
-            key,
+            ascii,
             at,
         }
+    }
+
+    /// The canonical key `local@domain`, domain in ASCII form (the display
+    /// text when there is no `@`): the key every map of the engine uses.
+    pub fn key(&self) -> &str {
+        self.ascii.as_deref().unwrap_or(&self.display)
+    }
+
+    /// The key, owned.
+    pub fn into_key(self) -> String {
+        self.ascii.unwrap_or(self.display)
     }
 
     /// Whether the text had the shape `local@domain` at all.
@@ -75,12 +85,14 @@ impl Address {
 
     /// The lower-cased local part (empty when not a mailbox).
     pub fn local(&self) -> &str {
-        self.at.and_then(|at| self.key.get(..at)).unwrap_or("")
+        self.at.and_then(|at| self.key().get(..at)).unwrap_or("")
     }
 
     /// The lower-case ASCII domain (empty when not a mailbox).
     pub fn domain(&self) -> &str {
-        self.at.and_then(|at| self.key.get(at + 1..)).unwrap_or("")
+        self.at
+            .and_then(|at| self.key().get(at + 1..))
+            .unwrap_or("")
     }
 
     /// The local part without a `+tag` (N4), or `None` when there is none.
@@ -154,14 +166,14 @@ mod tests {
     use super::*;
 
     fn key(text: &str) -> String {
-        Address::new(text).key
+        Address::new(text).into_key()
     }
 
     #[test]
     fn trims_and_lower_cases() {
         let a = Address::new("  Bob@Client.Example ");
         assert_eq!(a.display, "bob@client.example");
-        assert_eq!(a.key, "bob@client.example");
+        assert_eq!(a.key(), "bob@client.example");
         assert_eq!((a.local(), a.domain()), ("bob", "client.example"));
     }
 
@@ -187,7 +199,7 @@ mod tests {
     fn text_without_at_is_not_a_mailbox() {
         let a = Address::new("undisclosed-recipients");
         assert!(!a.is_mailbox());
-        assert_eq!(a.key, "undisclosed-recipients");
+        assert_eq!(a.key(), "undisclosed-recipients");
         assert!(!Address::new("@x.example").is_mailbox());
     }
 

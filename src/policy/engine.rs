@@ -133,21 +133,21 @@ impl Engine {
         for (i, u) in account.users.iter().enumerate() {
             let email = account_address(&u.email, || format!("users[{i}].email"))?;
             let mut addresses = Set::default();
-            push_unique(by_email.entry(email.key.clone()).or_default(), i);
-            addresses.insert(email.key);
+            push_unique(by_email.entry(email.key().to_string()).or_default(), i);
+            addresses.insert(email.into_key());
             for (j, alias) in u.aliases.iter().enumerate() {
                 let alias = account_address(alias, || format!("users[{i}].aliases[{j}]"))?;
-                push_unique(by_alias.entry(alias.key.clone()).or_default(), i);
-                addresses.insert(alias.key);
+                push_unique(by_alias.entry(alias.key().to_string()).or_default(), i);
+                addresses.insert(alias.into_key());
             }
             let mut inboxes = Map::default();
             for (j, inbox) in u.inboxes.iter().enumerate() {
                 let a = account_address(&inbox.address, || {
                     format!("users[{i}].inboxes[{j}].address")
                 })?;
-                push_unique(by_inbox.entry(a.key.clone()).or_default(), i);
-                inboxes.insert(a.key.clone(), (inbox.provider, inbox.connected));
-                addresses.insert(a.key);
+                push_unique(by_inbox.entry(a.key().to_string()).or_default(), i);
+                inboxes.insert(a.key().to_string(), (inbox.provider, inbox.connected));
+                addresses.insert(a.into_key());
             }
             internal.extend(addresses.iter().cloned());
             users.push(UserIx {
@@ -163,8 +163,8 @@ impl Engine {
             let a = account_address(&t.address, || format!("team_inboxes[{i}].address"))?;
             let connected_by =
                 user_ref(&t.connected_by, format!("team_inboxes[{i}].connected_by"))?;
-            internal.insert(a.key.clone());
-            teams.entry(a.key).or_insert(TeamIx {
+            internal.insert(a.key().to_string());
+            teams.entry(a.into_key()).or_insert(TeamIx {
                 connected_by,
                 connected: t.connected,
             });
@@ -204,7 +204,7 @@ impl Engine {
                 company,
                 deals,
             };
-            if contacts.insert(a.key, ix).is_some() {
+            if contacts.insert(a.into_key(), ix).is_some() {
                 return Err(InputError::new(
                     format!("contacts[{i}].email"),
                     "is the address of an earlier contact (contacts are keyed by address)",
@@ -214,7 +214,7 @@ impl Engine {
 
         let mut deleted = Set::default();
         for (i, d) in account.deleted.iter().enumerate() {
-            deleted.insert(account_address(d, || format!("deleted[{i}]"))?.key);
+            deleted.insert(account_address(d, || format!("deleted[{i}]"))?.into_key());
         }
 
         let mut crm_own = Vec::new();
@@ -223,7 +223,7 @@ impl Engine {
             ("forwarding_address", &account.forwarding_address),
         ] {
             if let Some(v) = value {
-                crm_own.push(account_address(v, || field.to_string())?.key);
+                crm_own.push(account_address(v, || field.to_string())?.into_key());
             }
         }
 
@@ -257,7 +257,7 @@ impl Engine {
             }
             threads.push(ThreadIx {
                 started_by,
-                inbox: inbox.key,
+                inbox: inbox.into_key(),
                 team: t.team,
                 provider: t.provider,
             });
@@ -304,18 +304,18 @@ impl Engine {
     pub(crate) fn is_crm_own(&self, a: &Address) -> bool {
         self.crm_own
             .iter()
-            .any(|own| *own == a.key || a.with_base_key(|base| base == own) == Some(true))
+            .any(|own| own == a.key() || a.with_base_key(|base| base == own) == Some(true))
     }
 
     /// O4: a user's account email, alias or inbox, or a team inbox; a
     /// `+tag` of one of these is the same mailbox.
     pub(crate) fn is_internal(&self, a: &Address) -> bool {
-        self.internal.contains(&a.key)
+        self.internal.contains(a.key())
             || a.with_base_key(|b| self.internal.contains(b)) == Some(true)
     }
 
     pub(crate) fn contact(&self, a: &Address) -> Option<&ContactIx> {
-        self.contacts.get(&a.key)
+        self.contacts.get(a.key())
     }
 
     pub(crate) fn provider_of(&self, domain: &str) -> Option<Provider> {
@@ -338,7 +338,7 @@ impl Engine {
         a: &Address,
         t: &mut Trace,
     ) -> Option<(Code, &'static str, String)> {
-        if let Some(m) = self.never_log.check_parts(a.local(), a.domain()) {
+        if let Some(m) = self.never_log.check_address(a) {
             if t.on() {
                 t.note("N2", a.normalised, false);
                 t.note("N3", m.kind == MatchKind::Subdomain, false);
@@ -376,7 +376,7 @@ impl Engine {
             ));
         }
         t.note("O4", true, true);
-        if self.deleted.contains(&a.key) {
+        if self.deleted.contains(a.key()) {
             t.note("D1", true, false);
             return Some((
                 Code::ContactDeleted,
@@ -386,10 +386,10 @@ impl Engine {
         }
         t.note("D1", true, true);
         if self.gdpr {
-            let basis = self.contacts.get(&a.key).is_some_and(|c| c.legal_basis);
+            let basis = self.contacts.get(a.key()).is_some_and(|c| c.legal_basis);
             t.note("G1", true, basis);
             if !basis {
-                let what = if self.contacts.contains_key(&a.key) {
+                let what = if self.contacts.contains_key(a.key()) {
                     format!(
                         "the contact {} has no legal basis to communicate",
                         a.display
@@ -421,7 +421,7 @@ impl Engine {
         let mut seen: Set<&str> = Set::with_capacity_and_hasher(people.len(), Default::default());
         let mut refused: Vec<(Code, &'static str, String)> = Vec::new();
         for a in &people {
-            if !seen.insert(&a.key) {
+            if !seen.insert(a.key()) {
                 continue;
             }
             if let Some((code, rule, message)) = self.address_check(a, t) {
@@ -547,7 +547,7 @@ impl Engine {
         t: &mut Trace,
     ) -> Option<usize> {
         let from = from?;
-        let inbox_users = self.by_inbox.get(&from.key).map_or(&[][..], Vec::as_slice);
+        let inbox_users = self.by_inbox.get(from.key()).map_or(&[][..], Vec::as_slice);
         let only = |v: Option<&Vec<usize>>| match v.map(Vec::as_slice) {
             Some([one]) => Some(*one),
             _ => None,
@@ -557,12 +557,12 @@ impl Engine {
             return Some(*one);
         }
         t.note("A1", true, true);
-        if let Some(u) = only(self.by_email.get(&from.key)) {
+        if let Some(u) = only(self.by_email.get(from.key())) {
             t.note("A2", true, false);
             return Some(u);
         }
         t.note("A2", true, true);
-        if let Some(u) = only(self.by_alias.get(&from.key)) {
+        if let Some(u) = only(self.by_alias.get(from.key())) {
             t.note("A3", true, false);
             return Some(u);
         }
@@ -577,7 +577,7 @@ impl Engine {
             return Some(u);
         }
         t.note("A4", true, true);
-        if let Some(team) = self.teams.get(&from.key) {
+        if let Some(team) = self.teams.get(from.key()) {
             t.note("A5", true, false);
             return Some(extension_user.unwrap_or(team.connected_by));
         }

@@ -30,10 +30,10 @@ impl Engine {
         // M2: sent by the user (From is one of the user's addresses or a
         // team inbox the user connected) or received.
         let sent = from.as_ref().is_some_and(|f| {
-            user.addresses.contains(&f.key)
+            user.addresses.contains(f.key())
                 || self
                     .teams
-                    .get(&f.key)
+                    .get(f.key())
                     .is_some_and(|team| team.connected_by == user_ix)
         });
         if sent {

@@ -409,7 +409,10 @@ impl NeverLogList {
             // The common case: lower-case on the stack, no allocation.
             return with_lower_ascii(address, |lower| {
                 let (local, domain) = lower.rsplit_once('@')?;
-                self.check_parts(local, domain)
+                if local.is_empty() || domain.is_empty() {
+                    return None;
+                }
+                self.lookup(lower, local, domain)
             });
         }
         let (local, domain) = address.rsplit_once('@')?;
@@ -424,7 +427,21 @@ impl NeverLogList {
         if self.is_empty() || local.is_empty() || domain.is_empty() {
             return None;
         }
-        let by_address = with_joined(local, domain, |k| self.get(Table::Addresses, k))
+        with_joined(local, domain, |key| self.lookup(key, local, domain))
+    }
+
+    /// [`check`](Self::check) for an address the engine has already read.
+    pub fn check_address(&self, a: &address::Address) -> Option<Match<'_>> {
+        if self.is_empty() || !a.is_mailbox() {
+            return None;
+        }
+        self.lookup(a.key(), a.local(), a.domain())
+    }
+
+    /// The lookup proper: `key` is `local@domain`, all normalised.
+    fn lookup(&self, key: &str, local: &str, domain: &str) -> Option<Match<'_>> {
+        let by_address = self
+            .get(Table::Addresses, key)
             .map(|i| (i, MatchKind::Address))
             .or_else(|| {
                 // N4: bob+news@ is excluded by bob@.

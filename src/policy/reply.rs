@@ -145,11 +145,11 @@ impl Engine {
         let personal = self
             .users
             .iter()
-            .find_map(|u| u.inboxes.get(&delivered.key).copied());
-        let team = self.teams.get(&delivered.key);
+            .find_map(|u| u.inboxes.get(delivered.key()).copied());
+        let team = self.teams.get(delivered.key());
 
         if th.team {
-            if delivered.key == th.inbox {
+            if delivered.key() == th.inbox {
                 t.note("R4", true, true);
                 t.note("R7", true, true);
             } else if personal.is_some() {
@@ -168,7 +168,7 @@ impl Engine {
                     "the reply was delivered to an inbox other than the thread's team inbox",
                 );
             }
-        } else if starter.is_some_and(|u| u.inboxes.contains_key(&delivered.key)) {
+        } else if starter.is_some_and(|u| u.inboxes.contains_key(delivered.key())) {
             t.note("R4", true, true);
         } else {
             t.note("R4", true, false);
@@ -184,7 +184,7 @@ impl Engine {
         let connected = match (personal, team) {
             (Some((_, c)), _) => Some(c),
             (None, Some(team)) => Some(team.connected),
-            (None, None) if th.team && delivered.key == th.inbox => Some(false),
+            (None, None) if th.team && delivered.key() == th.inbox => Some(false),
             (None, None) => None,
         };
         match connected {
