@@ -35,6 +35,9 @@ pub struct Address {
     pub normalised: bool,
     /// Byte position of the `@` in `key`, when the text is `local@domain`.
     at: Option<usize>,
+    /// Byte position of the first `+` of the local part, when a non-empty
+    /// base comes before it (N4).
+    plus: Option<usize>,
 }
 
 impl Address {
@@ -52,9 +55,11 @@ impl Address {
                 display,
                 ascii: None,
                 at: None,
+                plus: None,
             };
         };
         let at = (!local.is_empty() && !domain.is_empty()).then_some(local.len());
+        let plus = base_local(local).map(str::len);
         let ascii = match ascii_domain(domain) {
             Cow::Borrowed(_) => None,
             Cow::Owned(ascii) => Some(format!("{local}@{ascii}")),
@@ -64,6 +69,7 @@ impl Address {
             display,
             ascii,
             at,
+            plus,
         }
     }
 
@@ -97,7 +103,7 @@ impl Address {
 
     /// The local part without a `+tag` (N4), or `None` when there is none.
     pub fn base_local(&self) -> Option<&str> {
-        base_local(self.local())
+        self.plus.and_then(|p| self.key().get(..p))
     }
 
     /// The key with the `+tag` removed, when the local part has one.

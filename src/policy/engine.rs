@@ -47,6 +47,15 @@ pub(crate) struct ContactIx {
     pub deals: Vec<String>,
 }
 
+/// A per-address refusal: the code, the rule id (empty for never-log
+/// codes: the path gives it), and the never-log entry that matched.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Refusal<'s> {
+    pub code: Code,
+    pub rule: &'static str,
+    pub entry: Option<(&'s str, MatchKind)>,
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct ThreadIx {
     pub started_by: usize,
@@ -331,13 +340,9 @@ impl Engine {
     }
 
     /// The per-address checks in their order of precedence ("When several
-    /// rules fail"): N, O4, D1, G1. Returns the refusing code and message.
-    /// `never_rule` is the rule id the path gives N (O2, B3, F4, R2, M3).
-    pub(crate) fn address_check(
-        &self,
-        a: &Address,
-        t: &mut Trace,
-    ) -> Option<(Code, &'static str, String)> {
+    /// rules fail"): N, O4, D1, G1. Returns the refusal, if any; its
+    /// message is only written when it is needed.
+    pub(crate) fn address_check<'s>(&'s self, a: &Address, t: &mut Trace) -> Option<Refusal<'s>> {
         if let Some(m) = self.never_log.check_address(a) {
             if t.on() {
                 t.note("N2", a.normalised, false);
@@ -347,16 +352,11 @@ impl Engine {
                 // only the address entry did.
                 t.note("N6", m.reason == Code::NeverLogAddress, !m.domain_also);
             }
-            let how = match m.kind {
-                MatchKind::Address => String::new(),
-                MatchKind::PlusTag => format!(" (address {})", m.entry),
-                MatchKind::Domain | MatchKind::Subdomain => format!(" (domain {})", m.entry),
-            };
-            return Some((
-                m.reason,
-                "",
-                format!("{} is on the never-log list{how}", a.display),
-            ));
+            return Some(Refusal {
+                code: m.reason,
+                rule: "",
+                entry: Some((m.entry, m.kind)),
+            });
         }
         if t.on() {
             t.note("N2", true, true);
@@ -367,46 +367,58 @@ impl Engine {
                 t.note("N3", true, true);
             }
         }
+        let refusal = |code, rule| {
+            Some(Refusal {
+                code,
+                rule,
+                entry: None,
+            })
+        };
         if self.is_internal(a) {
             t.note("O4", true, false);
-            return Some((
-                Code::InternalRecipient,
-                "O4",
-                format!("{} is an address of this account", a.display),
-            ));
+            return refusal(Code::InternalRecipient, "O4");
         }
         t.note("O4", true, true);
         if self.deleted.contains(a.key()) {
             t.note("D1", true, false);
-            return Some((
-                Code::ContactDeleted,
-                "D1",
-                format!("the contact {} was permanently deleted", a.display),
-            ));
+            return refusal(Code::ContactDeleted, "D1");
         }
         t.note("D1", true, true);
         if self.gdpr {
             let basis = self.contacts.get(a.key()).is_some_and(|c| c.legal_basis);
             t.note("G1", true, basis);
             if !basis {
-                let what = if self.contacts.contains_key(a.key()) {
-                    format!(
-                        "the contact {} has no legal basis to communicate",
-                        a.display
-                    )
-                } else {
-                    format!(
-                        "{} is not a contact, and with GDPR settings on no contact can be created without a legal basis",
-                        a.display
-                    )
-                };
-                return Some((Code::NoLegalBasis, "G1", what));
+                return refusal(Code::NoLegalBasis, "G1");
             }
         }
         None
     }
 
-    /// Runs the per-address checks over `recipients` (already read as
+    /// The sentence for a refused address.
+    fn refusal_message(&self, a: &Address, r: &Refusal<'_>) -> String {
+        let who = &a.display;
+        match (r.code, r.entry) {
+            (_, Some((entry, MatchKind::PlusTag))) => {
+                format!("{who} is on the never-log list (address {entry})")
+            }
+            (_, Some((entry, MatchKind::Domain | MatchKind::Subdomain))) => {
+                format!("{who} is on the never-log list (domain {entry})")
+            }
+            (_, Some((_, MatchKind::Address))) => format!("{who} is on the never-log list"),
+            (Code::InternalRecipient, None) => format!("{who} is an address of this account"),
+            (Code::ContactDeleted, None) => {
+                format!("the contact {who} was permanently deleted")
+            }
+            (_, None) if self.contacts.contains_key(a.key()) => {
+                format!("the contact {who} has no legal basis to communicate")
+            }
+            (_, None) => format!(
+                "{who} is not a contact, and with GDPR settings on no contact can be created without a legal basis"
+            ),
+        }
+    }
+
+    /// Runs the per-address checks over `people` (already read as
     /// addresses) and fills timeline, excluded, create_contacts and the
     /// associations. When no one is left, the codes that left no one go
     /// into `reasons` ("When several rules fail").
@@ -418,20 +430,23 @@ impl Engine {
         create: bool,
         t: &mut Trace,
     ) {
-        let mut seen: Set<&str> = Set::with_capacity_and_hasher(people.len(), Default::default());
-        let mut refused: Vec<(Code, &'static str, String)> = Vec::new();
-        for a in &people {
-            if !seen.insert(a.key()) {
+        let mut refused: Vec<(Refusal<'_>, &Address)> = Vec::new();
+        for (n, a) in people.iter().enumerate() {
+            // The same address twice (To and Cc) counts once; lists are
+            // short, so a scan of the ones before is cheapest.
+            if people.iter().take(n).any(|p| p.key() == a.key()) {
                 continue;
             }
-            if let Some((code, rule, message)) = self.address_check(a, t) {
+            if let Some(mut r) = self.address_check(a, t) {
                 b.excluded.push(super::decision::Excluded {
                     address: a.display.clone(),
-                    reason: code,
+                    reason: r.code,
                 });
-                let rule = if rule.is_empty() { never_rule } else { rule };
-                t.note(never_rule, true, rule != never_rule);
-                refused.push((code, rule, message));
+                t.note(never_rule, true, !r.rule.is_empty());
+                if r.rule.is_empty() {
+                    r.rule = never_rule;
+                }
+                refused.push((r, a));
                 continue;
             }
             t.note(never_rule, true, true);
@@ -453,24 +468,17 @@ impl Engine {
         if b.timeline.is_empty() {
             // Several addresses refused with one code share one reason; the
             // message names them all.
-            refused.sort_by_key(|r| r.0);
-            let mut i = 0;
-            while let Some((code, rule, first)) = refused.get(i) {
-                let same: Vec<&(Code, &str, String)> = refused
-                    .iter()
-                    .skip(i)
-                    .take_while(|r| r.0 == *code)
-                    .collect();
-                let message = if same.len() == 1 {
-                    first.clone()
-                } else {
-                    same.iter()
-                        .map(|r| r.2.as_str())
-                        .collect::<Vec<_>>()
-                        .join("; ")
+            refused.sort_by_key(|(r, _)| r.code);
+            for group in refused.chunk_by(|x, y| x.0.code == y.0.code) {
+                let Some((first, _)) = group.first() else {
+                    continue;
                 };
-                b.reason(*code, rule, message);
-                i += same.len();
+                let message = group
+                    .iter()
+                    .map(|(r, a)| self.refusal_message(a, r))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                b.reason(first.code, first.rule, message);
             }
         }
     }

@@ -412,7 +412,7 @@ impl NeverLogList {
                 if local.is_empty() || domain.is_empty() {
                     return None;
                 }
-                self.lookup(lower, local, domain)
+                self.lookup(lower, address::base_local(local), domain)
             });
         }
         let (local, domain) = address.rsplit_once('@')?;
@@ -427,7 +427,9 @@ impl NeverLogList {
         if self.is_empty() || local.is_empty() || domain.is_empty() {
             return None;
         }
-        with_joined(local, domain, |key| self.lookup(key, local, domain))
+        with_joined(local, domain, |key| {
+            self.lookup(key, address::base_local(local), domain)
+        })
     }
 
     /// [`check`](Self::check) for an address the engine has already read.
@@ -435,18 +437,18 @@ impl NeverLogList {
         if self.is_empty() || !a.is_mailbox() {
             return None;
         }
-        self.lookup(a.key(), a.local(), a.domain())
+        self.lookup(a.key(), a.base_local(), a.domain())
     }
 
-    /// The lookup proper: `key` is `local@domain`, all normalised.
-    fn lookup(&self, key: &str, local: &str, domain: &str) -> Option<Match<'_>> {
+    /// The lookup proper: `key` is `local@domain`, all normalised; `base`
+    /// the local part without its `+tag`, when it has one.
+    fn lookup(&self, key: &str, base: Option<&str>, domain: &str) -> Option<Match<'_>> {
         let by_address = self
             .get(Table::Addresses, key)
             .map(|i| (i, MatchKind::Address))
             .or_else(|| {
                 // N4: bob+news@ is excluded by bob@.
-                let base = address::base_local(local)?;
-                with_joined(base, domain, |k| self.get(Table::Addresses, k))
+                with_joined(base?, domain, |k| self.get(Table::Addresses, k))
                     .map(|i| (i, MatchKind::PlusTag))
             });
         let by_domain = self.domain_match(domain);
