@@ -477,6 +477,11 @@ impl NeverLogList {
         // so walk the parents of the domain (never the domain itself).
         let mut rest = domain;
         while let Some((_, parent)) = rest.split_once('.') {
+            // Every pattern has at least two labels (N1), so a parent
+            // without a dot cannot be one: skip the probe.
+            if !parent.contains('.') {
+                break;
+            }
             if let Some(i) = self.get(Table::Subdomains, parent) {
                 return Some((i, MatchKind::Subdomain));
             }
