@@ -12,4 +12,3 @@ pub mod tracking;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
-

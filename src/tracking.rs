@@ -160,8 +160,14 @@ mod tests {
 
     #[test]
     fn rejects_malformed() {
-        assert_eq!(TrackingId::parse("crm-aaaa"), Err(ParseError::MissingPrefix));
-        assert_eq!(TrackingId::parse("crml-abc"), Err(ParseError::WrongLength(3)));
+        assert_eq!(
+            TrackingId::parse("crm-aaaa"),
+            Err(ParseError::MissingPrefix)
+        );
+        assert_eq!(
+            TrackingId::parse("crml-abc"),
+            Err(ParseError::WrongLength(3))
+        );
         assert_eq!(
             TrackingId::parse(&format!("crml-{}1", "a".repeat(25))),
             Err(ParseError::BadCharacter('1'))
