@@ -12,3 +12,7 @@ pub mod tracking;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+
+
+#[cfg(target_arch = "wasm32")]
+pub mod bindings;
