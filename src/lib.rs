@@ -13,6 +13,5 @@ pub mod tracking;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 
-
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;

@@ -4,3 +4,4 @@
 pub mod message;
 
 pub use message::{Attachment, Diagnostic, Mailbox, Message, parse};
+pub mod thread;
