@@ -2,3 +2,6 @@
 //! JavaScript. Two flavours are built from it (see ARCHITECTURE.md):
 //! feature `content` for the content script (translated by wasm2js, small)
 //! and feature `worker` for the service worker (real wasm, everything else).
+
+#[cfg(feature = "worker")]
+pub mod mime;

@@ -7,6 +7,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+pub mod mime;
 pub mod track;
 
 /// crmlog: would this email be logged to the CRM, and why not?
@@ -22,6 +23,9 @@ enum Command {
     /// Tracking ids (spec/tracking.md).
     #[command(subcommand)]
     Track(track::Command),
+    /// The message model of raw messages.
+    #[command(subcommand)]
+    Mime(mime::Command),
 }
 
 /// Parses the process arguments and runs the subcommand.
@@ -29,6 +33,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Track(cmd) => track::run(cmd),
+        Command::Mime(cmd) => mime::run(cmd),
     }
 }
 

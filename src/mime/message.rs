@@ -111,6 +111,25 @@ impl Message {
     }
 }
 
+/// One MIME part as `crmlog mime inspect` shows it: structure and sizes,
+/// never content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PartInfo {
+    /// Position in mail-parser's depth-first part list (0 is the root).
+    pub index: usize,
+    /// `type/subtype` as declared (lower case), or what the part was read as.
+    pub content_type: String,
+    /// `base64`, `quoted-printable` or `none` (7bit, 8bit, binary).
+    pub encoding: String,
+    /// `text_body`, `html_body`, `attachment`, `multipart`, `message` or
+    /// `other`.
+    pub role: String,
+    /// Size after transfer decoding, in bytes (0 for containers).
+    pub bytes: u64,
+    /// The part could not be decoded as declared and was read as text.
+    pub encoding_problem: bool,
+}
+
 /// Messages larger than this cannot be addressed by mail-parser's 32-bit
 /// offsets; they are read up to this length (diagnostic `truncated`).
 const MAX_INPUT: usize = u32::MAX as usize;
@@ -118,6 +137,17 @@ const MAX_INPUT: usize = u32::MAX as usize;
 /// Reads a raw message. Never panics, never fails: what could be read plus
 /// diagnostics.
 pub fn parse(raw: &[u8]) -> Message {
+    parse_with(raw, |_| {})
+}
+
+/// Reads a raw message like [`parse`] and also lists its MIME parts.
+pub fn inspect(raw: &[u8]) -> (Message, Vec<PartInfo>) {
+    let mut parts = Vec::new();
+    let message = parse_with(raw, |parsed| parts = part_infos(parsed));
+    (message, parts)
+}
+
+fn parse_with(raw: &[u8], mut also: impl FnMut(&mail_parser::Message<'_>)) -> Message {
     let mut out = Message::default();
     let raw = match raw.get(..MAX_INPUT) {
         Some(cut) if cut.len() < raw.len() => {
@@ -139,7 +169,41 @@ pub fn parse(raw: &[u8]) -> Message {
 
     read_headers(&mut out, raw, root);
     read_bodies(&mut out, &parsed);
+    also(&parsed);
     out
+}
+
+fn part_infos(parsed: &mail_parser::Message<'_>) -> Vec<PartInfo> {
+    parsed
+        .parts
+        .iter()
+        .enumerate()
+        .map(|(index, part)| {
+            let id = index as u32;
+            let role = match &part.body {
+                PartType::Multipart(_) => "multipart",
+                PartType::Message(_) => "message",
+                _ if parsed.attachments.contains(&id) => "attachment",
+                PartType::Html(_) if parsed.html_body.contains(&id) => "html_body",
+                PartType::Text(_) if parsed.text_body.contains(&id) => "text_body",
+                _ => "other",
+            };
+            let encoding = match part.encoding {
+                mail_parser::Encoding::Base64 => "base64",
+                mail_parser::Encoding::QuotedPrintable => "quoted-printable",
+                mail_parser::Encoding::None => "none",
+            };
+            let a = attachment(part);
+            PartInfo {
+                index,
+                content_type: a.content_type,
+                encoding: encoding.to_owned(),
+                role: role.to_owned(),
+                bytes: a.bytes,
+                encoding_problem: part.is_encoding_problem,
+            }
+        })
+        .collect()
 }
 
 fn read_headers(out: &mut Message, raw: &[u8], root: &MessagePart<'_>) {
@@ -269,6 +333,7 @@ fn attachment(part: &MessagePart<'_>) -> Attachment {
             PartType::Text(_) => "text/plain".to_owned(),
             PartType::Html(_) => "text/html".to_owned(),
             PartType::Message(_) => "message/rfc822".to_owned(),
+            PartType::Multipart(_) => "multipart/mixed".to_owned(),
             _ => "application/octet-stream".to_owned(),
         });
     let bytes = match &part.body {

@@ -3,5 +3,5 @@
 
 pub mod message;
 
-pub use message::{Attachment, Diagnostic, Mailbox, Message, parse};
+pub use message::{Attachment, Diagnostic, Mailbox, Message, PartInfo, inspect, parse};
 pub mod thread;
