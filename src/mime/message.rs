@@ -340,8 +340,11 @@ fn attachment(part: &MessagePart<'_>) -> Attachment {
         PartType::Text(t) | PartType::Html(t) => t.len(),
         PartType::Binary(b) | PartType::InlineBinary(b) => b.len(),
         // A nested message's size is that of its text as carried, which is
-        // what a CRM would store for it.
-        PartType::Message(m) => m.raw_message.len(),
+        // what a CRM would store for it. (mail-parser keeps the outer raw
+        // message in a nested one's raw_message, so the offsets tell.)
+        PartType::Message(_) => {
+            (part.offset_end as usize).saturating_sub(part.offset_body as usize)
+        }
         PartType::Multipart(_) => 0,
     };
     Attachment {
