@@ -12,6 +12,12 @@ pub mod tracking;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod sandbox;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
+#[cfg(target_arch = "wasm32")]
+pub mod features;
+#[cfg(target_arch = "wasm32")]
+pub mod sites;

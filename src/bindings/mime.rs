@@ -9,9 +9,7 @@ use wasm_bindgen::prelude::*;
 
 /// Plain JS objects and arrays (no `Map`), so results read like JSON.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&e.to_string()))
+    super::to_js(value).map_err(|e| JsError::new(&e.to_string()))
 }
 
 fn parse_id(id: &str) -> Result<TrackingId, JsError> {

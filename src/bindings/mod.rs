@@ -3,5 +3,18 @@
 //! feature `content` for the content script (translated by wasm2js, small)
 //! and feature `worker` for the service worker (real wasm, everything else).
 
+pub mod chrome;
+#[cfg(feature = "content")]
+pub mod content;
 #[cfg(feature = "worker")]
 pub mod mime;
+#[cfg(feature = "worker")]
+pub mod worker;
+
+/// Converts a value to a plain JavaScript value the way JSON would (`None`
+/// as `null`, maps as objects), so both flavours and `JSON.stringify` agree.
+pub fn to_js<T: serde::Serialize + ?Sized>(
+    value: &T,
+) -> Result<wasm_bindgen::JsValue, serde_wasm_bindgen::Error> {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+}

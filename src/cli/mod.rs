@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 pub mod mime;
+pub mod sandbox;
 pub mod track;
 
 /// crmlog: would this email be logged to the CRM, and why not?
@@ -20,6 +21,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Run the sandbox CRM: a HubSpot-compatible server on loopback.
+    Sandbox(sandbox::Args),
     /// Tracking ids (spec/tracking.md).
     #[command(subcommand)]
     Track(track::Command),
@@ -32,6 +35,7 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Sandbox(args) => sandbox::run(args),
         Command::Track(cmd) => track::run(cmd),
         Command::Mime(cmd) => mime::run(cmd),
     }

@@ -1,2 +1,8 @@
 //! The HubSpot-compatible CRM API (spec/crm-api.md): request and response
 //! types and the logging job, without I/O.
+
+pub mod api;
+pub mod compose;
+pub mod log;
+pub mod messages;
+pub mod settings;

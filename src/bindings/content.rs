@@ -1,0 +1,122 @@
+//! The content script's entry points (feature `content`). This flavour is
+//! translated to JavaScript by wasm2js, because Chromium applies the mail
+//! page's CSP to WebAssembly compiled in a content script (see
+//! ../shared/notes/wasm-in-content-scripts.md); it must stay small, so it
+//! holds no MIME parsing.
+
+use crate::crm::compose::{ComposeSnapshot, build_log_request};
+use crate::features;
+use crate::sites::gmail::{Compose, MessageView};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, KeyboardEvent, MutationObserver, MutationObserverInit, MutationRecord};
+
+/// Starts crmlog on a Gmail page: handles what is already there, then
+/// watches the page for compose windows and messages.
+#[wasm_bindgen]
+pub fn start() -> Result<(), JsValue> {
+    let doc = crate::sites::dom::document().ok_or("no document")?;
+    let root: Element = doc.document_element().ok_or("no document element")?;
+    scan(&root);
+
+    // Added subtrees only: Gmail mutates constantly, and rescanning the
+    // whole page on each batch would cost every tab time.
+    let observer_cb = Closure::<dyn FnMut(js_sys::Array, MutationObserver)>::new(
+        |records: js_sys::Array, _observer: MutationObserver| {
+            for record in records.iter() {
+                let Ok(record) = record.dyn_into::<MutationRecord>() else {
+                    continue;
+                };
+                let added = record.added_nodes();
+                for i in 0..added.length() {
+                    if let Some(el) = added.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                        scan(&el);
+                    }
+                }
+            }
+        },
+    );
+    let observer = MutationObserver::new(observer_cb.as_ref().unchecked_ref())?;
+    let init = MutationObserverInit::new();
+    init.set_child_list(true);
+    init.set_subtree(true);
+    observer.observe_with_options(&root, &init)?;
+    // The observer lives as long as the page.
+    observer_cb.forget();
+
+    // Capture phase on the document: we see the Send before Gmail's own
+    // handlers remove the compose, and we never stop or delay the event.
+    let click_cb = Closure::<dyn FnMut(web_sys::MouseEvent)>::new(|e: web_sys::MouseEvent| {
+        if let Some(target) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) {
+            on_click(&target);
+        }
+    });
+    doc.add_event_listener_with_callback_and_bool(
+        "click",
+        click_cb.as_ref().unchecked_ref(),
+        true,
+    )?;
+    click_cb.forget();
+
+    let key_cb = Closure::<dyn FnMut(KeyboardEvent)>::new(|e: KeyboardEvent| {
+        if let Some(target) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) {
+            on_key(&e, &target);
+        }
+    });
+    doc.add_event_listener_with_callback_and_bool(
+        "keydown",
+        key_cb.as_ref().unchecked_ref(),
+        true,
+    )?;
+    key_cb.forget();
+    Ok(())
+}
+
+fn scan(el: &Element) {
+    for compose in Compose::find(el) {
+        features::run("log_toggle", || features::log_toggle::attach(&compose));
+    }
+    for view in MessageView::find(el) {
+        features::run("status_badge", || features::status_badge::attach(&view));
+    }
+}
+
+fn on_click(target: &Element) {
+    let Some(compose) = Compose::around(target) else {
+        return;
+    };
+    if target
+        .closest(&format!("button.{}", features::log_toggle::TOGGLE_CLASS))
+        .ok()
+        .flatten()
+        .is_some()
+    {
+        features::run("log_toggle", || features::log_toggle::flip(&compose));
+    } else if compose.is_send_button(target) {
+        features::run("log_on_send", || features::log_on_send::on_send(&compose));
+    }
+}
+
+fn on_key(e: &KeyboardEvent, target: &Element) {
+    let Some(compose) = Compose::around(target) else {
+        return;
+    };
+    let shortcut = e.key() == "Enter" && (e.ctrl_key() || e.meta_key());
+    // Enter or Space on the focused Send button sends too (it is a div with
+    // role=button, so the browser makes no click of it).
+    let on_send_button = (e.key() == "Enter" || e.key() == " ") && compose.is_send_button(target);
+    if shortcut || on_send_button {
+        features::run("log_on_send", || features::log_on_send::on_send(&compose));
+    }
+}
+
+/// Builds the logging request for a compose snapshot (the pure core, as the
+/// content script runs it). Exported so tests can run the same input
+/// through the wasm and the wasm2js flavours and compare the bytes.
+#[wasm_bindgen(js_name = buildLogRequest)]
+pub fn build_log_request_js(snapshot: JsValue) -> Result<JsValue, JsError> {
+    let snapshot: ComposeSnapshot = serde_wasm_bindgen::from_value(snapshot)
+        .map_err(|e| JsError::new(&format!("bad compose snapshot: {e}")))?;
+    let request = build_log_request(&snapshot).map_err(|e| JsError::new(&e.to_string()))?;
+    super::to_js(&request).map_err(|e| JsError::new(&e.to_string()))
+}

@@ -1,0 +1,597 @@
+//! One logging request becomes a short conversation with the CRM. The
+//! conversation is a state machine without I/O ("sans-IO"): it hands out the
+//! next [`HttpRequest`] and is fed the [`HttpResponse`], so the browser
+//! (fetch, async) and native code (blocking HTTP) drive the same logic.
+//!
+//! Order of calls, each chosen so that a retry of the whole job after any
+//! failure is safe:
+//! 1. search emails by tracking id: a copy from an earlier, uncertain
+//!    attempt means we are done (exactly-once without an idempotency key);
+//! 2. read the timeline contacts by email in one batch;
+//! 3. create the missing ones in one batch (a 409 means another writer
+//!    created one meanwhile: read again);
+//! 4. create the email with its associations and the tracking id.
+
+use super::api::{
+    API_VERSION, Association, BatchInput, BatchReadRequest, BatchResult, EMAIL_TO_CONTACT,
+    ErrorBody, Filter, FilterGroup, HeaderParty, HttpRequest, HttpResponse, Method, ObjectCreate,
+    ObjectRef, SearchRequest, SearchResult, TRACKING_PROPERTY, objects_path,
+};
+use crate::tracking::TrackingId;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A person in a logging request: address and optional display name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    /// Email address as typed.
+    pub address: String,
+    /// Display name, when the compose showed one.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// What the extension hands to the outbox when a message with Log on is
+/// sent. Built in the content script from the compose window; the service
+/// worker decides and sends it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogRequest {
+    /// The message's tracking id (spec/tracking.md).
+    pub tracking_id: String,
+    /// The sending user's address.
+    pub from: Party,
+    /// To recipients.
+    #[serde(default)]
+    pub to: Vec<Party>,
+    /// Cc recipients.
+    #[serde(default)]
+    pub cc: Vec<Party>,
+    /// Bcc recipients.
+    #[serde(default)]
+    pub bcc: Vec<Party>,
+    /// Subject line.
+    #[serde(default)]
+    pub subject: String,
+    /// Plain-text body.
+    #[serde(default)]
+    pub text: String,
+    /// HTML body.
+    #[serde(default)]
+    pub html: String,
+    /// Send time, RFC 3339.
+    pub sent_at: String,
+}
+
+/// Why a logging request is not well formed. Names the field, never the
+/// private value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidRequest {
+    /// The offending field, e.g. `to[1].address`.
+    pub field: String,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+impl std::fmt::Display for InvalidRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.problem)
+    }
+}
+
+impl std::error::Error for InvalidRequest {}
+
+/// A syntactic check of an address: one `@` with text on both sides and no
+/// white space. Deliverability is the mail provider's business.
+pub fn is_plausible_address(address: &str) -> bool {
+    let a = address.trim();
+    match a.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !domain.is_empty()
+                && !domain.contains('@')
+                && !a.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+impl LogRequest {
+    /// Checks the fields the CRM relies on.
+    pub fn validate(&self) -> Result<(), InvalidRequest> {
+        TrackingId::parse(&self.tracking_id).map_err(|e| InvalidRequest {
+            field: "tracking_id".into(),
+            problem: e.to_string(),
+        })?;
+        if !is_plausible_address(&self.from.address) {
+            return Err(InvalidRequest {
+                field: "from.address".into(),
+                problem: "not an email address".into(),
+            });
+        }
+        for (list, parties) in [("to", &self.to), ("cc", &self.cc), ("bcc", &self.bcc)] {
+            for (i, p) in parties.iter().enumerate() {
+                if !is_plausible_address(&p.address) {
+                    return Err(InvalidRequest {
+                        field: format!("{list}[{i}].address"),
+                        problem: "not an email address".into(),
+                    });
+                }
+            }
+        }
+        if self.to.is_empty() && self.cc.is_empty() && self.bcc.is_empty() {
+            return Err(InvalidRequest {
+                field: "to".into(),
+                problem: "no recipients".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Every recipient, To then Cc then Bcc, in order.
+    pub fn recipients(&self) -> impl Iterator<Item = &Party> {
+        self.to.iter().chain(&self.cc).chain(&self.bcc)
+    }
+
+    fn name_of(&self, address: &str) -> Option<&str> {
+        self.recipients()
+            .find(|p| normalize(&p.address) == address)
+            .and_then(|p| p.name.as_deref())
+    }
+}
+
+/// Lower-cases and trims an address, the form the CRM keys contacts by.
+pub fn normalize(address: &str) -> String {
+    address.trim().to_lowercase()
+}
+
+/// What the CRM confirmed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Logged {
+    /// The email engagement's id.
+    pub email_id: String,
+    /// Contact ids the email is associated with.
+    pub contact_ids: Vec<String>,
+    /// True when an earlier attempt had already created the email.
+    pub already_logged: bool,
+}
+
+/// Why the job stopped without a confirmation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LogError {
+    /// The CRM answered with an error status.
+    Http {
+        /// Status code.
+        status: u16,
+        /// The CRM's message, or the status line when the body had none.
+        message: String,
+        /// The CRM's category (`VALIDATION_ERROR`, `RATE_LIMIT`, …).
+        category: Option<String>,
+        /// Seconds from `Retry-After`, when sent.
+        retry_after: Option<u64>,
+    },
+    /// A 2xx answer whose body we could not read.
+    BadResponse(String),
+}
+
+impl std::fmt::Display for LogError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LogError::Http {
+                status, message, ..
+            } => write!(f, "the CRM answered {status}: {message}"),
+            LogError::BadResponse(what) => write!(f, "unreadable answer from the CRM: {what}"),
+        }
+    }
+}
+
+/// The next thing the driver must do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    /// Send this request and feed the response to [`LogJob::on_response`].
+    Send(HttpRequest),
+    /// Finished.
+    Done(Result<Logged, LogError>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum State {
+    SearchExisting,
+    ReadContacts { reread: bool },
+    CreateContacts,
+    CreateEmail,
+    Finished,
+}
+
+/// The conversation for one logging request.
+#[derive(Clone, Debug)]
+pub struct LogJob {
+    request: LogRequest,
+    timeline: Vec<String>,
+    contacts: BTreeMap<String, String>,
+    state: State,
+}
+
+impl LogJob {
+    /// A job logging `request` to the timelines of `timeline` (addresses,
+    /// normalised here; the decision engine chose them). Missing contacts
+    /// among them are created.
+    pub fn new(request: LogRequest, timeline: impl IntoIterator<Item = String>) -> LogJob {
+        let timeline: BTreeSet<String> = timeline.into_iter().map(|a| normalize(&a)).collect();
+        LogJob {
+            request,
+            timeline: timeline.into_iter().collect(),
+            contacts: BTreeMap::new(),
+            state: State::SearchExisting,
+        }
+    }
+
+    /// The first request.
+    pub fn start(&mut self) -> Step {
+        self.state = State::SearchExisting;
+        let search = SearchRequest {
+            filter_groups: vec![FilterGroup {
+                filters: vec![Filter {
+                    property_name: TRACKING_PROPERTY.into(),
+                    operator: "EQ".into(),
+                    value: Some(self.request.tracking_id.clone()),
+                    values: None,
+                }],
+            }],
+            properties: vec![TRACKING_PROPERTY.into()],
+            limit: Some(1),
+        };
+        Step::Send(post(format!("{}/search", objects_path("emails")), &search))
+    }
+
+    /// Feeds the answer to the last request and returns the next step.
+    pub fn on_response(&mut self, response: &HttpResponse) -> Step {
+        let state = std::mem::replace(&mut self.state, State::Finished);
+        match state {
+            State::SearchExisting => {
+                let found: SearchResult = match parse_ok(response) {
+                    Ok(r) => r,
+                    Err(e) => return Step::Done(Err(e)),
+                };
+                if let Some(first) = found.results.first() {
+                    return Step::Done(Ok(Logged {
+                        email_id: first.id.clone(),
+                        contact_ids: Vec::new(),
+                        already_logged: true,
+                    }));
+                }
+                self.read_contacts(false)
+            }
+            State::ReadContacts { reread } => {
+                // A batch read answers 207 with `errors` for ids not found.
+                let batch: BatchResult = match parse_ok(response) {
+                    Ok(r) => r,
+                    Err(e) => return Step::Done(Err(e)),
+                };
+                for c in batch.results {
+                    if let Some(email) = c.property("email") {
+                        self.contacts.insert(normalize(email), c.id.clone());
+                    }
+                }
+                let missing = self.missing();
+                if missing.is_empty() {
+                    self.create_email()
+                } else if reread {
+                    // After a 409 the contact must exist; if it still does not,
+                    // the CRM contradicts itself and retrying later is right.
+                    Step::Done(Err(LogError::BadResponse(
+                        "a contact reported as existing could not be read".into(),
+                    )))
+                } else {
+                    self.create_contacts(missing)
+                }
+            }
+            State::CreateContacts => {
+                if response.status == 409 {
+                    // Someone created one of them meanwhile: read, then go on.
+                    return self.read_contacts(true);
+                }
+                let batch: BatchResult = match parse_ok(response) {
+                    Ok(r) => r,
+                    Err(e) => return Step::Done(Err(e)),
+                };
+                for c in batch.results {
+                    if let Some(email) = c.property("email") {
+                        self.contacts.insert(normalize(email), c.id.clone());
+                    }
+                }
+                if self.missing().is_empty() {
+                    self.create_email()
+                } else {
+                    self.read_contacts(true)
+                }
+            }
+            State::CreateEmail => {
+                if response.status == 409 {
+                    // The tracking-id property is unique: a concurrent or
+                    // earlier attempt won. Find its copy instead of failing.
+                    return self.start();
+                }
+                let created: super::api::CrmObject = match parse_ok(response) {
+                    Ok(r) => r,
+                    Err(e) => return Step::Done(Err(e)),
+                };
+                Step::Done(Ok(Logged {
+                    email_id: created.id,
+                    contact_ids: self.timeline_contact_ids(),
+                    already_logged: false,
+                }))
+            }
+            State::Finished => Step::Done(Err(LogError::BadResponse(
+                "a response arrived after the job finished".into(),
+            ))),
+        }
+    }
+
+    fn missing(&self) -> Vec<String> {
+        self.timeline
+            .iter()
+            .filter(|a| !self.contacts.contains_key(*a))
+            .cloned()
+            .collect()
+    }
+
+    fn timeline_contact_ids(&self) -> Vec<String> {
+        self.timeline
+            .iter()
+            .filter_map(|a| self.contacts.get(a).cloned())
+            .collect()
+    }
+
+    fn read_contacts(&mut self, reread: bool) -> Step {
+        if self.timeline.is_empty() {
+            return self.create_email();
+        }
+        self.state = State::ReadContacts { reread };
+        let body = BatchReadRequest {
+            id_property: Some("email".into()),
+            inputs: self
+                .timeline
+                .iter()
+                .map(|a| ObjectRef { id: a.clone() })
+                .collect(),
+            properties: vec!["email".into(), "firstname".into(), "lastname".into()],
+        };
+        Step::Send(post(
+            format!("{}/batch/read", objects_path("contacts")),
+            &body,
+        ))
+    }
+
+    fn create_contacts(&mut self, missing: Vec<String>) -> Step {
+        self.state = State::CreateContacts;
+        let inputs = missing
+            .iter()
+            .map(|address| {
+                let party = HeaderParty::new(address, self.request.name_of(address));
+                let mut properties = BTreeMap::new();
+                properties.insert("email".to_string(), address.clone());
+                if let Some(f) = party.first_name {
+                    properties.insert("firstname".to_string(), f);
+                }
+                if let Some(l) = party.last_name {
+                    properties.insert("lastname".to_string(), l);
+                }
+                ObjectCreate {
+                    properties,
+                    associations: Vec::new(),
+                }
+            })
+            .collect();
+        Step::Send(post(
+            format!("{}/batch/create", objects_path("contacts")),
+            &BatchInput { inputs },
+        ))
+    }
+
+    fn create_email(&mut self) -> Step {
+        self.state = State::CreateEmail;
+        let r = &self.request;
+        let party = |p: &Party| HeaderParty::new(&normalize(&p.address), p.name.as_deref());
+        let headers = super::api::EmailHeaders {
+            from: party(&r.from),
+            to: r.to.iter().map(party).collect(),
+            cc: r.cc.iter().map(party).collect(),
+            bcc: r.bcc.iter().map(party).collect(),
+        };
+        let mut properties = BTreeMap::new();
+        let mut set = |k: &str, v: String| {
+            properties.insert(k.to_string(), v);
+        };
+        set("hs_timestamp", r.sent_at.clone());
+        set("hs_email_direction", "EMAIL".into());
+        set("hs_email_status", "SENT".into());
+        set("hs_email_subject", r.subject.clone());
+        set("hs_email_text", r.text.clone());
+        set("hs_email_html", r.html.clone());
+        set(
+            "hs_email_headers",
+            serde_json::to_string(&headers).unwrap_or_default(),
+        );
+        set(TRACKING_PROPERTY, r.tracking_id.clone());
+        let associations = self
+            .timeline_contact_ids()
+            .iter()
+            .map(|id| Association::hubspot_defined(id, EMAIL_TO_CONTACT))
+            .collect();
+        Step::Send(post(
+            objects_path("emails"),
+            &ObjectCreate {
+                properties,
+                associations,
+            },
+        ))
+    }
+}
+
+fn post<T: Serialize>(path: String, body: &T) -> HttpRequest {
+    HttpRequest {
+        method: Method::Post,
+        path,
+        // Serialising these plain structs cannot fail; an empty body would
+        // be refused by the CRM with a readable 400 rather than panic here.
+        body: Some(serde_json::to_string(body).unwrap_or_default()),
+    }
+}
+
+fn parse_ok<T: for<'de> Deserialize<'de>>(response: &HttpResponse) -> Result<T, LogError> {
+    if !(200..300).contains(&response.status) {
+        return Err(http_error(response));
+    }
+    serde_json::from_str(&response.body).map_err(|e| LogError::BadResponse(e.to_string()))
+}
+
+/// Turns an error response into a [`LogError`], reading HubSpot's error
+/// shape when the body has it.
+pub fn http_error(response: &HttpResponse) -> LogError {
+    let parsed: Option<ErrorBody> = serde_json::from_str(&response.body).ok();
+    let retry_after = response
+        .header("retry-after")
+        .and_then(|v| v.trim().parse().ok());
+    LogError::Http {
+        status: response.status,
+        message: parsed
+            .as_ref()
+            .map(|b| b.message.clone())
+            .unwrap_or_else(|| format!("HTTP {}", response.status)),
+        category: parsed.and_then(|b| b.category.or(b.error_type)),
+        retry_after,
+    }
+}
+
+/// The API version this job speaks, for diagnostics.
+pub fn api_version() -> &'static str {
+    API_VERSION
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> LogRequest {
+        LogRequest {
+            tracking_id: "crml-5knz5jl7dedbbq6rwxvrobvw5m".into(),
+            from: Party {
+                address: "anna@acme.example".into(),
+                name: Some("Anna K".into()),
+            },
+            to: vec![Party {
+                address: "Bob@Client.example".into(),
+                name: Some("Bob Jones".into()),
+            }],
+            cc: vec![],
+            bcc: vec![],
+            subject: "Offer".into(),
+            text: "Hi".into(),
+            html: "<p>Hi</p>".into(),
+            sent_at: "2026-11-23T10:00:00Z".into(),
+        }
+    }
+
+    fn ok(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![],
+            body: body.into(),
+        }
+    }
+
+    #[test]
+    fn validate_names_the_field() {
+        let mut r = request();
+        assert!(r.validate().is_ok());
+        r.to[0].address = "bob at client".into();
+        assert_eq!(r.validate().unwrap_err().field, "to[0].address");
+        r.to.clear();
+        assert_eq!(r.validate().unwrap_err().field, "to");
+        let mut r = request();
+        r.tracking_id = "nope".into();
+        assert_eq!(r.validate().unwrap_err().field, "tracking_id");
+    }
+
+    #[test]
+    fn full_conversation_creates_contact_then_email() {
+        let mut job = LogJob::new(request(), ["Bob@Client.example".to_string()]);
+        let Step::Send(search) = job.start() else {
+            panic!("expected a search")
+        };
+        assert!(search.path.ends_with("/emails/search"));
+        let Step::Send(read) = job.on_response(&ok(200, r#"{"total":0,"results":[]}"#)) else {
+            panic!("expected a read")
+        };
+        assert!(read.body.unwrap().contains("bob@client.example"));
+        let Step::Send(create) = job.on_response(&ok(
+            207,
+            r#"{"status":"COMPLETE","results":[],"errors":[{"message":"not found"}]}"#,
+        )) else {
+            panic!("expected a create")
+        };
+        let body = create.body.unwrap();
+        assert!(body.contains(r#""firstname":"Bob""#), "{body}");
+        let Step::Send(email) = job.on_response(&ok(
+            201,
+            r#"{"status":"COMPLETE","results":[{"id":"7","properties":{"email":"bob@client.example"}}]}"#,
+        )) else {
+            panic!("expected the email")
+        };
+        let body = email.body.unwrap();
+        assert!(body.contains(r#""associationTypeId":198"#));
+        assert!(body.contains(r#""crmlog_tracking_id":"crml-5knz5jl7dedbbq6rwxvrobvw5m""#));
+        let done = job.on_response(&ok(201, r#"{"id":"99","properties":{}}"#));
+        assert_eq!(
+            done,
+            Step::Done(Ok(Logged {
+                email_id: "99".into(),
+                contact_ids: vec!["7".into()],
+                already_logged: false
+            }))
+        );
+    }
+
+    #[test]
+    fn existing_copy_ends_the_job() {
+        let mut job = LogJob::new(request(), ["bob@client.example".to_string()]);
+        job.start();
+        let done = job.on_response(&ok(
+            200,
+            r#"{"total":1,"results":[{"id":"42","properties":{}}]}"#,
+        ));
+        assert!(matches!(
+            done,
+            Step::Done(Ok(Logged {
+                already_logged: true,
+                ..
+            }))
+        ));
+    }
+
+    #[test]
+    fn errors_carry_hubspot_fields() {
+        let mut job = LogJob::new(request(), ["bob@client.example".to_string()]);
+        job.start();
+        let resp = HttpResponse {
+            status: 429,
+            headers: vec![("retry-after".into(), "3".into())],
+            body: r#"{"status":"error","message":"You have reached your ten_secondly_rolling limit.","errorType":"RATE_LIMIT","correlationId":"c1","policyName":"TEN_SECONDLY_ROLLING"}"#.into(),
+        };
+        match job.on_response(&resp) {
+            Step::Done(Err(LogError::Http {
+                status,
+                category,
+                retry_after,
+                ..
+            })) => {
+                assert_eq!(status, 429);
+                assert_eq!(category.as_deref(), Some("RATE_LIMIT"));
+                assert_eq!(retry_after, Some(3));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}

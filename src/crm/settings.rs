@@ -1,0 +1,122 @@
+//! Where the CRM is and how to reach it: validated before it is saved, so
+//! the outbox never runs with a setting it cannot use.
+
+use serde::{Deserialize, Serialize};
+
+/// The sandbox CRM's address when nothing else is configured.
+pub const DEFAULT_CRM_URL: &str = "http://127.0.0.1:8765";
+
+/// The CRM connection settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrmSettings {
+    /// Base URL without a trailing slash, e.g. `https://api.hubapi.com`.
+    pub crm_url: String,
+    /// Bearer token (HubSpot private-app token or the sandbox's token).
+    pub crm_token: String,
+}
+
+/// A setting that cannot be used, naming the field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InvalidSetting {
+    /// `crm_url` or `crm_token`.
+    pub field: &'static str,
+    /// What is wrong, for the user.
+    pub problem: String,
+}
+
+impl std::fmt::Display for InvalidSetting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.problem)
+    }
+}
+
+impl std::error::Error for InvalidSetting {}
+
+fn is_loopback_host(host: &str) -> bool {
+    let host = host.split(':').next().unwrap_or_default();
+    host == "127.0.0.1" || host == "localhost" || host == "[::1]"
+}
+
+impl CrmSettings {
+    /// Trims and checks the settings: HTTPS, or plain HTTP to loopback (the
+    /// sandbox CRM); a token without white space.
+    pub fn validated(crm_url: &str, crm_token: &str) -> Result<CrmSettings, InvalidSetting> {
+        let url = crm_url.trim().trim_end_matches('/');
+        let (scheme, rest) = url.split_once("://").ok_or_else(|| InvalidSetting {
+            field: "crm_url",
+            problem: "must start with https://".into(),
+        })?;
+        let host = rest.split('/').next().unwrap_or_default();
+        if host.is_empty() {
+            return Err(InvalidSetting {
+                field: "crm_url",
+                problem: "has no host".into(),
+            });
+        }
+        match scheme.to_ascii_lowercase().as_str() {
+            "https" => {}
+            "http" if is_loopback_host(host) => {}
+            "http" => {
+                return Err(InvalidSetting {
+                    field: "crm_url",
+                    problem: "plain http is only allowed to this computer (127.0.0.1 or localhost); use https".into(),
+                });
+            }
+            _ => {
+                return Err(InvalidSetting {
+                    field: "crm_url",
+                    problem: "must start with https://".into(),
+                });
+            }
+        }
+        if rest.contains(['?', '#']) {
+            return Err(InvalidSetting {
+                field: "crm_url",
+                problem: "must not contain a query or fragment".into(),
+            });
+        }
+        let token = crm_token.trim();
+        if token.is_empty() {
+            return Err(InvalidSetting {
+                field: "crm_token",
+                problem: "is empty".into(),
+            });
+        }
+        if token.chars().any(char::is_whitespace) {
+            return Err(InvalidSetting {
+                field: "crm_token",
+                problem: "contains white space".into(),
+            });
+        }
+        Ok(CrmSettings {
+            crm_url: url.to_string(),
+            crm_token: token.to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_https_and_loopback_http() {
+        let s = CrmSettings::validated(" https://api.hubapi.com/ ", " pat-na1-x ").unwrap();
+        assert_eq!(s.crm_url, "https://api.hubapi.com");
+        assert_eq!(s.crm_token, "pat-na1-x");
+        assert!(CrmSettings::validated("http://127.0.0.1:8765", "t").is_ok());
+        assert!(CrmSettings::validated("http://localhost:9/", "t").is_ok());
+    }
+
+    #[test]
+    fn refuses_what_cannot_work() {
+        let field = |u: &str, t: &str| CrmSettings::validated(u, t).unwrap_err().field;
+        assert_eq!(field("http://crm.example", "t"), "crm_url");
+        assert_eq!(field("api.hubapi.com", "t"), "crm_url");
+        assert_eq!(field("https://", "t"), "crm_url");
+        assert_eq!(field("ftp://x", "t"), "crm_url");
+        assert_eq!(field("https://x?a=1", "t"), "crm_url");
+        assert_eq!(field("https://x", " "), "crm_token");
+        assert_eq!(field("https://x", "a b"), "crm_token");
+    }
+}

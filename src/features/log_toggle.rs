@@ -1,0 +1,123 @@
+//! The Log toggle beside Send in every compose (rule O1/O3): a real
+//! `<button>` with `aria-pressed`, so it is keyboard operable and announced.
+//! While Log is on, the compose carries its tracking id in a body marker
+//! (spec/tracking.md, carrier 2), so Send only has to read it.
+
+use super::{FeatureError, msg};
+use crate::sites::gmail::Compose;
+use crate::tracking::TrackingId;
+use web_sys::Element;
+
+/// Class of the toggle button.
+pub const TOGGLE_CLASS: &str = "crmlog-log-toggle";
+/// Attribute on the compose root holding its tracking id.
+pub const TRACKING_ATTR: &str = "data-crmlog-tracking-id";
+/// Attribute on the compose root once the toggle is in.
+const DONE_ATTR: &str = "data-crmlog-compose";
+
+/// The compose's toggle, when injected.
+pub fn toggle_of(compose: &Compose) -> Option<Element> {
+    compose
+        .root
+        .query_selector(&format!("button.{TOGGLE_CLASS}"))
+        .ok()
+        .flatten()
+}
+
+/// Whether Log is on for this compose.
+pub fn is_on(compose: &Compose) -> bool {
+    toggle_of(compose).is_some_and(|t| t.get_attribute("aria-pressed").as_deref() == Some("true"))
+}
+
+/// Injects the toggle into a new compose (once).
+pub fn attach(compose: &Compose) -> Result<(), FeatureError> {
+    if compose.root.has_attribute(DONE_ATTR) {
+        return Ok(());
+    }
+    let send = compose.send_button()?;
+    let doc = compose
+        .root
+        .owner_document()
+        .ok_or_else(|| FeatureError::new("compose without document"))?;
+    let button = doc
+        .create_element("button")
+        .map_err(|_| FeatureError::new("cannot create the toggle"))?;
+    let set = |name: &str, value: &str| button.set_attribute(name, value).is_ok();
+    // Log is on by default (until settings make it configurable).
+    let ok = set("type", "button")
+        && set("class", &format!("crmlog-toggle {TOGGLE_CLASS}"))
+        && set("aria-pressed", "true")
+        && set("title", &msg("logToggleTitle"));
+    if !ok {
+        return Err(FeatureError::new("cannot set up the toggle"));
+    }
+    button.set_text_content(Some(&msg("logToggle")));
+    // Beside Send: after the element that wraps the Send button.
+    let anchor = send.parent_element().unwrap_or(send);
+    anchor
+        .after_with_node_1(&button)
+        .map_err(|_| FeatureError::new("cannot place the toggle"))?;
+    compose
+        .root
+        .set_attribute(DONE_ATTR, "1")
+        .map_err(|_| FeatureError::new("cannot mark the compose"))?;
+    // For the compose-to-toggle latency benchmark: when the toggle went in,
+    // on the page's clock.
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = button.set_attribute("data-crmlog-injected-at", &format!("{:.3}", p.now()));
+    }
+    sync_marker(compose, true)
+}
+
+/// Flips the toggle the user clicked.
+pub fn flip(compose: &Compose) -> Result<(), FeatureError> {
+    let toggle = toggle_of(compose).ok_or_else(|| FeatureError::new("toggle not found"))?;
+    let on = toggle.get_attribute("aria-pressed").as_deref() != Some("true");
+    toggle
+        .set_attribute("aria-pressed", if on { "true" } else { "false" })
+        .map_err(|_| FeatureError::new("cannot update the toggle"))?;
+    sync_marker(compose, on)
+}
+
+/// Writes (Log on) or removes (Log off) the body marker. The id is made
+/// once per compose and kept, so switching back on reuses it.
+fn sync_marker(compose: &Compose, on: bool) -> Result<(), FeatureError> {
+    let body = compose.body()?;
+    let existing = body
+        .query_selector(crate::sites::gmail::selectors::TRACKING_MARKER)
+        .ok()
+        .flatten();
+    if !on {
+        if let Some(m) = existing {
+            m.remove();
+        }
+        return Ok(());
+    }
+    let id = match compose.root.get_attribute(TRACKING_ATTR) {
+        Some(id) => id,
+        None => {
+            let id = TrackingId::generate()
+                .map_err(|_| FeatureError::new("no random source for the tracking id"))?
+                .to_string();
+            let _ = compose.root.set_attribute(TRACKING_ATTR, &id);
+            id
+        }
+    };
+    if existing.is_some() {
+        return Ok(());
+    }
+    let doc = body
+        .owner_document()
+        .ok_or_else(|| FeatureError::new("body without document"))?;
+    let marker = doc
+        .create_element("span")
+        .map_err(|_| FeatureError::new("cannot create the marker"))?;
+    // Invisible to the reader, carried by the HTML body.
+    let ok = marker.set_attribute("data-crmlog-id", &id).is_ok()
+        && marker.set_attribute("hidden", "").is_ok();
+    if !ok {
+        return Err(FeatureError::new("cannot set up the marker"));
+    }
+    body.append_with_node_1(&marker)
+        .map_err(|_| FeatureError::new("cannot place the marker"))
+}

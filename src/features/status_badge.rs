@@ -1,0 +1,102 @@
+//! The log status on each message that carries our tracking id: Logged,
+//! Queued, or Not logged with the reason, asked from the service worker and
+//! followed until it is final.
+
+use super::{FeatureError, msg, msg_with};
+use crate::bindings::chrome;
+use crate::crm::messages::{LogState, Status, ToWorker};
+use crate::sites::gmail::MessageView;
+use web_sys::Element;
+
+const DONE_ATTR: &str = "data-crmlog-badge";
+/// How long an id the worker does not know may still turn up (the Send's
+/// message can reach the worker after the sent view asks).
+const UNKNOWN_GRACE_MS: f64 = 15_000.0;
+
+/// Adds a badge to a message view that carries a tracking id (once).
+pub fn attach(view: &MessageView) -> Result<(), FeatureError> {
+    if view.root.has_attribute(DONE_ATTR) {
+        return Ok(());
+    }
+    let Some(tracking_id) = view.tracking_id() else {
+        // Not an email crmlog tagged: nothing to show.
+        return Ok(());
+    };
+    let anchor = view.badge_anchor()?;
+    let doc = anchor
+        .owner_document()
+        .ok_or_else(|| FeatureError::new("message without document"))?;
+    let badge = doc
+        .create_element("span")
+        .map_err(|_| FeatureError::new("cannot create the badge"))?;
+    let ok = badge.set_attribute("class", "crmlog-badge").is_ok()
+        && badge.set_attribute("role", "status").is_ok()
+        && badge.set_attribute("tabindex", "0").is_ok();
+    if !ok {
+        return Err(FeatureError::new("cannot set up the badge"));
+    }
+    render(&badge, LogState::Queued, &msg("statusChecking"));
+    anchor
+        .append_with_node_1(&badge)
+        .map_err(|_| FeatureError::new("cannot place the badge"))?;
+    let _ = view.root.set_attribute(DONE_ATTR, "1");
+    wasm_bindgen_futures::spawn_local(follow(tracking_id, badge));
+    Ok(())
+}
+
+async fn ask(tracking_id: &str) -> Option<Status> {
+    let message = crate::bindings::to_js(&ToWorker::Status {
+        tracking_id: tracking_id.to_string(),
+    })
+    .ok()?;
+    let reply = chrome::call(chrome::send_message(&message)).await.ok()?;
+    serde_wasm_bindgen::from_value(reply).ok()
+}
+
+async fn follow(tracking_id: String, badge: Element) {
+    let started = js_sys::Date::now();
+    let mut delay = 200u32;
+    loop {
+        let status = ask(&tracking_id).await;
+        let (state, error) = match status {
+            Some(s) => (s.state, s.error),
+            None => (LogState::Unknown, None),
+        };
+        let waited = js_sys::Date::now() - started;
+        if state == LogState::Unknown && waited > UNKNOWN_GRACE_MS {
+            render(&badge, LogState::Unknown, &msg("statusUnknownTitle"));
+            return;
+        }
+        let title = match (state, &error) {
+            (LogState::Logged, _) => msg("statusLoggedTitle"),
+            (LogState::Parked, Some(e)) => msg_with("statusParkedTitle", &[e]),
+            (LogState::Queued | LogState::Sending, Some(e)) => msg_with("statusRetryTitle", &[e]),
+            _ => msg("statusQueuedTitle"),
+        };
+        // An unknown id within the grace period looks like "Queued".
+        let shown = if state == LogState::Unknown {
+            LogState::Queued
+        } else {
+            state
+        };
+        render(&badge, shown, &title);
+        if !state.is_pending() || !badge.is_connected() {
+            return;
+        }
+        gloo_timers::future::TimeoutFuture::new(delay).await;
+        delay = (delay * 2).min(5_000);
+    }
+}
+
+fn render(badge: &Element, state: LogState, title: &str) {
+    let (key, data) = match state {
+        LogState::Logged => ("statusLogged", "logged"),
+        LogState::Queued | LogState::Sending => ("statusQueued", "queued"),
+        LogState::Parked | LogState::Unknown => ("statusNotLogged", "not-logged"),
+    };
+    // Everything shown comes from our locales or the CRM's message, set as
+    // text, never as HTML.
+    badge.set_text_content(Some(&msg(key)));
+    let _ = badge.set_attribute("data-state", data);
+    let _ = badge.set_attribute("title", title);
+}

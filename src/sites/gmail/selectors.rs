@@ -1,0 +1,47 @@
+//! Every Gmail selector crmlog uses, in one place. Each list is tried in
+//! order: role/aria/name forms first, class-name fallbacks after. Sources
+//! (InboxSDK, gmail.js, FlowCrypt, Mailvelope, Briskine) are summarised in
+//! ../shared/notes/web-mail-dom.md; the replica pages under
+//! tests/fixtures/sites/gmail/ reproduce the structure these rely on.
+
+/// A compose window is a dialog; it is a compose only when it holds a form
+/// (InboxSDK, gmail.js).
+pub const COMPOSE_DIALOG: &str = "div[role=dialog]";
+/// The form inside a compose.
+pub const COMPOSE_FORM: &str = "form";
+/// The hidden sender field (`input[name=from]`, gmail.js, FlowCrypt).
+pub const FROM: &[&str] = &["input[name=from]"];
+/// The subject input.
+pub const SUBJECT: &[&str] = &["input[name=subjectbox]"];
+/// The editable body: FlowCrypt's live test uses the aria-label; older
+/// extensions the class names or InboxSDK's `g_editable`.
+pub const BODY: &[&str] = &[
+    "div[aria-label=\"Message Body\"][contenteditable=true]",
+    "div.Am.Al[contenteditable=true]",
+    "div[g_editable=true]",
+];
+/// The Send button: by tooltip (FlowCrypt), then InboxSDK's structural
+/// selector without send+archive and the schedule arrow, then gmail.js.
+pub const SEND: &[&str] = &[
+    "div[role=button][data-tooltip^=\"Send\"]",
+    ".IZ .Up div > div[role=button]:not(.Uo):not([aria-haspopup=true])",
+    "div.T-I.T-I-atl",
+];
+/// The recipient fields by kind (UI since 2021).
+pub const RECIPIENT_FIELDS: [(&str, &str); 3] = [
+    ("to", "div[name=to]"),
+    ("cc", "div[name=cc]"),
+    ("bcc", "div[name=bcc]"),
+];
+/// A recipient chip; its `data-hovercard-id` is the address.
+pub const CHIP: &str = "div[role=option][data-hovercard-id]";
+/// The typing box of a recipient field: text not yet turned into a chip.
+pub const RECIPIENT_INPUT: &str = "input[role=combobox]";
+/// One message in a thread: carries `data-message-id`.
+pub const MESSAGE: &str = "div.adn[data-message-id]";
+/// The header line of a message where the sender is shown (`h3.iw`).
+pub const MESSAGE_HEADER: &[&str] = &["h3.iw", "td.gF", ".gE"];
+/// The message body.
+pub const MESSAGE_BODY: &[&str] = &["div.a3s", "div.ii.gt"];
+/// Our body marker (spec/tracking.md, carrier 2).
+pub const TRACKING_MARKER: &str = "[data-crmlog-id]";
