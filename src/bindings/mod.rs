@@ -9,6 +9,8 @@ pub mod content;
 #[cfg(feature = "content")]
 pub mod wire;
 #[cfg(feature = "worker")]
+pub mod mime;
+#[cfg(feature = "worker")]
 pub mod worker;
 
 #[cfg(feature = "worker")]

@@ -7,6 +7,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+pub mod mime;
 pub mod sandbox;
 pub mod track;
 
@@ -25,6 +26,9 @@ enum Command {
     /// Tracking ids (spec/tracking.md).
     #[command(subcommand)]
     Track(track::Command),
+    /// The message model of raw messages.
+    #[command(subcommand)]
+    Mime(mime::Command),
 }
 
 /// Parses the process arguments and runs the subcommand.
@@ -33,6 +37,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Sandbox(args) => sandbox::run(args),
         Command::Track(cmd) => track::run(cmd),
+        Command::Mime(cmd) => mime::run(cmd),
     }
 }
 
