@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 pub mod decide;
+pub mod mime;
 pub mod never_log;
 pub mod sandbox;
 pub mod track;
@@ -32,6 +33,9 @@ enum Command {
     /// Check addresses against a never-log list.
     #[command(subcommand)]
     NeverLog(never_log::Command),
+    /// The message model of raw messages.
+    #[command(subcommand)]
+    Mime(mime::Command),
 }
 
 /// Parses the process arguments and runs the subcommand.
@@ -42,6 +46,7 @@ pub fn main() -> ExitCode {
         Command::Track(cmd) => track::run(cmd),
         Command::Decide(args) => decide::run(args),
         Command::NeverLog(cmd) => never_log::run(cmd),
+        Command::Mime(cmd) => mime::run(cmd),
     }
 }
 

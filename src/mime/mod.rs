@@ -1,2 +1,7 @@
 //! Reading raw RFC 5322 messages: the message model, forwarded blocks and
 //! threading. Never panics on any input.
+
+pub mod message;
+
+pub use message::{Attachment, Diagnostic, Mailbox, Message, PartInfo, inspect, parse};
+pub mod thread;
