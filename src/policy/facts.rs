@@ -2,15 +2,15 @@
 //! threading ids, tracking ids, body and attachment sizes, and the
 //! forwarded block (F2, F9).
 //!
-//! TEMPORARY: `crate::mime::parse` and `crate::mime::forward::parse_message`
-//! (docs: /work/briefs/mime-api.md) are being built in parallel; until they
-//! land, [`from_raw`] reads the message with mail-parser directly and
-//! [`forward_block`] knows only the common English, German, Dutch, Polish
-//! and Norwegian separators and labels. Both are replaced by the mime
-//! module once it is merged; nothing outside this file depends on how.
+//! The message is read by `crate::mime::parse` and threaded by
+//! `crate::mime::thread`, tracking ids by `crate::tracking::find`.
+//! TEMPORARY: `crate::mime::forward::parse_message` (the multi-client,
+//! multi-language forwarded-block parser, docs: /work/briefs/mime-api.md) is
+//! being built in parallel; until it lands, [`forward_block`] knows only the
+//! common English, German, Dutch, Polish and Norwegian separators and
+//! labels. Nothing outside this file depends on how.
 
-use crate::tracking::TrackingId;
-use mail_parser::{Address as MpAddress, HeaderValue, MessageParser, MimeHeaders};
+use crate::mime::{self, thread};
 
 /// What the rules need from a raw message.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -50,111 +50,45 @@ pub(crate) struct ForwardFacts {
     pub unsupported_language: bool,
 }
 
-/// TEMPORARY (see the module doc): reads the facts with mail-parser.
-/// Never panics; an unreadable message gives empty facts.
+/// Reads the facts of a raw message. Never panics; an unreadable message
+/// gives what could be read.
 pub(crate) fn from_raw(raw: &[u8]) -> Facts {
-    let Some(msg) = MessageParser::default().parse(raw) else {
-        return Facts::default();
+    let msg = mime::parse(raw);
+    let addresses = |list: &[mime::Mailbox]| -> Vec<String> {
+        list.iter()
+            .map(|m| m.address.trim())
+            .filter(|a| !a.is_empty())
+            .map(str::to_string)
+            .collect()
     };
-    let addrs = |a: Option<&MpAddress<'_>>| -> Vec<String> {
-        a.map(|a| {
-            a.iter()
-                .filter_map(|m| m.address.as_deref())
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default()
-    };
-    let mut thread_refs = Vec::new();
-    for value in [msg.in_reply_to(), msg.references()] {
-        match value {
-            HeaderValue::Text(t) => thread_refs.push(bracketed(t)),
-            HeaderValue::TextList(list) => thread_refs.extend(list.iter().map(|t| bracketed(t))),
-            _ => {}
-        }
-    }
-    let text = msg.body_text(0).map(|t| t.into_owned());
-    let html = msg
-        .html_bodies()
-        .next()
-        .and_then(|p| p.text_contents())
-        .map(str::to_string);
-    // mail-parser lists a text-only part among the HTML bodies too (and
-    // the other way round): count each body part once.
-    let mut body_parts: Vec<u32> = msg
-        .text_body
-        .iter()
-        .chain(&msg.html_body)
-        .copied()
+    // R11: most specific first (In-Reply-To, then References newest
+    // first), each once, never the message's own id.
+    let headers = thread::ThreadHeaders::from(&msg);
+    let thread_refs = thread::parent_ids(&headers)
+        .into_iter()
+        .map(|id| format!("<{id}>"))
         .collect();
-    body_parts.sort_unstable();
-    body_parts.dedup();
-    let body_bytes = body_parts
-        .iter()
-        .filter_map(|id| msg.part(*id))
-        .map(|p| p.text_contents().map_or(0, str::len) as u64)
-        .sum();
-    let has_text_part = msg.text_bodies().any(|p| p.is_text() && !p.is_text_html());
-    let has_html_part = msg.html_bodies().any(|p| p.is_text_html());
-    let attachments = msg
-        .attachments()
-        .map(|p| {
-            (
-                p.attachment_name().map(str::to_string),
-                p.contents().len() as u64,
-            )
-        })
-        .collect();
-    let header_id = msg.header_raw("X-Crmlog-Id").map(str::trim);
-    let tracking_id = tracking_id(header_id, html.as_deref());
+    let tracking_id = crate::tracking::find(&msg)
+        .id()
+        .map(|id| id.as_str().to_string());
     Facts {
-        from: addrs(msg.from()).into_iter().next(),
-        to: addrs(msg.to()),
-        cc: addrs(msg.cc()),
-        bcc: addrs(msg.bcc()),
+        from: addresses(&msg.from).into_iter().next(),
+        to: addresses(&msg.to),
+        cc: addresses(&msg.cc),
+        bcc: addresses(&msg.bcc),
         thread_refs,
         tracking_id,
-        body_bytes,
-        attachments,
-        has_text_part,
-        has_html_part,
-        text,
-        html,
+        body_bytes: msg.body_bytes,
+        attachments: msg
+            .attachments
+            .iter()
+            .map(|a| (a.name.clone(), a.bytes))
+            .collect(),
+        has_text_part: msg.has_text_part,
+        has_html_part: msg.has_html_part,
+        text: msg.text,
+        html: msg.html,
     }
-}
-
-fn bracketed(id: &str) -> String {
-    let id = id.trim().trim_start_matches('<').trim_end_matches('>');
-    format!("<{id}>")
-}
-
-/// The tracking id that every carrier found agrees on (tracking.md):
-/// header, HTML marker attribute, pixel path. Disagreement gives none.
-fn tracking_id(header: Option<&str>, html: Option<&str>) -> Option<String> {
-    let mut found: Vec<TrackingId> = Vec::new();
-    if let Some(id) = header.and_then(|h| TrackingId::parse(h).ok()) {
-        found.push(id);
-    }
-    if let Some(html) = html {
-        for (marker, end) in [("data-crmlog-id=\"", "\""), ("/o/", ".gif")] {
-            let mut rest = html;
-            while let Some(pos) = rest.find(marker) {
-                let after = rest.get(pos + marker.len()..).unwrap_or("");
-                if let Some(stop) = after.find(end)
-                    && let Some(id) = after.get(..stop).and_then(|s| TrackingId::parse(s).ok())
-                {
-                    found.push(id);
-                }
-                rest = after;
-            }
-        }
-    }
-    let first = found.first()?;
-    found
-        .iter()
-        .all(|id| id == first)
-        .then(|| first.as_str().to_string())
 }
 
 /// Separator lines that open a forwarded block, lower-cased.
@@ -324,7 +258,7 @@ mod tests {
         let f = from_raw(REPLY.as_bytes());
         assert_eq!(f.from.as_deref(), Some("Bob@Client.example"));
         assert_eq!(f.to, vec!["anna@acme.example"]);
-        assert_eq!(f.thread_refs, vec!["<a@b>", "<r@b>", "<a@b>"]);
+        assert_eq!(f.thread_refs, vec!["<a@b>", "<r@b>"]);
         assert!(f.has_text_part && !f.has_html_part);
         assert_eq!(f.body_bytes, 4);
     }
@@ -340,17 +274,6 @@ mod tests {
             let f = from_raw(raw);
             let _ = forward_block(&f);
         }
-    }
-
-    #[test]
-    fn tracking_carriers_must_agree() {
-        let id = "crml-5knz5jl7dedbbq6rwxvrobvw5m";
-        let html = format!(
-            "<div data-crmlog-id=\"{id}\"></div><img src=\"https://t.example/o/{id}.gif\">"
-        );
-        assert_eq!(tracking_id(None, Some(&html)).as_deref(), Some(id));
-        let other = "crml-aaaaaaaaaaaaaaaaaaaaaaaaaa";
-        assert_eq!(tracking_id(Some(other), Some(&html)), None);
     }
 
     #[test]
