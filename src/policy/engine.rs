@@ -33,6 +33,17 @@ pub(crate) struct UserIx {
     pub inboxes: Map<String, (Provider, bool)>,
 }
 
+/// What the account knows of one address (see `Engine::known`).
+#[derive(Clone, Copy, Debug, Default)]
+struct Known {
+    /// O4: an address of a user or a team inbox.
+    internal: bool,
+    /// D1: a permanently deleted contact.
+    deleted: bool,
+    /// The contact keyed by it, an index into `Engine::contacts`.
+    contact: Option<u32>,
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct TeamIx {
     pub connected_by: usize,
@@ -74,10 +85,10 @@ pub struct Engine {
     by_email: Map<String, Vec<usize>>,
     by_alias: Map<String, Vec<usize>>,
     pub(crate) teams: Map<String, TeamIx>,
-    /// O4: every address of a user or team inbox.
-    internal: Set<String>,
-    contacts: Map<String, ContactIx>,
-    deleted: Set<String>,
+    /// What the account knows of an address: one probe answers O4, D1,
+    /// G1 and "is it a contact".
+    known: Map<String, Known>,
+    contacts: Vec<ContactIx>,
     crm_own: Vec<String>,
     gdpr: bool,
     provider_of_domain: Map<String, Provider>,
@@ -138,7 +149,7 @@ impl Engine {
         let mut by_inbox: Map<String, Vec<usize>> = Map::default();
         let mut by_email: Map<String, Vec<usize>> = Map::default();
         let mut by_alias: Map<String, Vec<usize>> = Map::default();
-        let mut internal = Set::default();
+        let mut known: Map<String, Known> = Map::default();
         for (i, u) in account.users.iter().enumerate() {
             let email = account_address(&u.email, || format!("users[{i}].email"))?;
             let mut addresses = Set::default();
@@ -158,7 +169,9 @@ impl Engine {
                 inboxes.insert(a.key().to_string(), (inbox.provider, inbox.connected));
                 addresses.insert(a.into_key());
             }
-            internal.extend(addresses.iter().cloned());
+            for a in &addresses {
+                known.entry(a.clone()).or_default().internal = true;
+            }
             users.push(UserIx {
                 id: u.id.clone(),
                 email_access: u.email_access,
@@ -172,15 +185,15 @@ impl Engine {
             let a = account_address(&t.address, || format!("team_inboxes[{i}].address"))?;
             let connected_by =
                 user_ref(&t.connected_by, format!("team_inboxes[{i}].connected_by"))?;
-            internal.insert(a.key().to_string());
+            known.entry(a.key().to_string()).or_default().internal = true;
             teams.entry(a.into_key()).or_insert(TeamIx {
                 connected_by,
                 connected: t.connected,
             });
         }
 
-        let mut contacts =
-            Map::with_capacity_and_hasher(account.contacts.len(), Default::default());
+        let mut contacts = Vec::with_capacity(account.contacts.len());
+        known.reserve(account.contacts.len());
         for (i, c) in account.contacts.iter().enumerate() {
             let a = account_address(&c.email, || format!("contacts[{i}].email"))?;
             let mut open: Vec<(Instant, &str)> = Vec::new();
@@ -213,7 +226,11 @@ impl Engine {
                 company,
                 deals,
             };
-            if contacts.insert(a.into_key(), ix).is_some() {
+            let index = u32::try_from(contacts.len())
+                .map_err(|_| InputError::new("contacts", "has too many contacts"))?;
+            let slot = &mut known.entry(a.into_key()).or_default().contact;
+            contacts.push(ix);
+            if slot.replace(index).is_some() {
                 return Err(InputError::new(
                     format!("contacts[{i}].email"),
                     "is the address of an earlier contact (contacts are keyed by address)",
@@ -221,9 +238,9 @@ impl Engine {
             }
         }
 
-        let mut deleted = Set::default();
         for (i, d) in account.deleted.iter().enumerate() {
-            deleted.insert(account_address(d, || format!("deleted[{i}]"))?.into_key());
+            let key = account_address(d, || format!("deleted[{i}]"))?.into_key();
+            known.entry(key).or_default().deleted = true;
         }
 
         let mut crm_own = Vec::new();
@@ -280,9 +297,8 @@ impl Engine {
             by_email,
             by_alias,
             teams,
-            internal,
+            known,
             contacts,
-            deleted,
             crm_own,
             gdpr: account.gdpr,
             provider_of_domain,
@@ -316,15 +332,9 @@ impl Engine {
             .any(|own| own == a.key() || a.with_base_key(|base| base == own) == Some(true))
     }
 
-    /// O4: a user's account email, alias or inbox, or a team inbox; a
-    /// `+tag` of one of these is the same mailbox.
-    pub(crate) fn is_internal(&self, a: &Address) -> bool {
-        self.internal.contains(a.key())
-            || a.with_base_key(|b| self.internal.contains(b)) == Some(true)
-    }
-
     pub(crate) fn contact(&self, a: &Address) -> Option<&ContactIx> {
-        self.contacts.get(a.key())
+        let index = self.known.get(a.key())?.contact?;
+        self.contacts.get(index as usize)
     }
 
     pub(crate) fn provider_of(&self, domain: &str) -> Option<Provider> {
@@ -342,7 +352,11 @@ impl Engine {
     /// The per-address checks in their order of precedence ("When several
     /// rules fail"): N, O4, D1, G1. Returns the refusal, if any; its
     /// message is only written when it is needed.
-    pub(crate) fn address_check<'s>(&'s self, a: &Address, t: &mut Trace) -> Option<Refusal<'s>> {
+    pub(crate) fn address_check<'s>(
+        &'s self,
+        a: &Address,
+        t: &mut Trace,
+    ) -> Result<Option<&'s ContactIx>, Refusal<'s>> {
         if let Some(m) = self.never_log.check_address(a) {
             if t.on() {
                 t.note("N2", a.normalised, false);
@@ -352,7 +366,7 @@ impl Engine {
                 // only the address entry did.
                 t.note("N6", m.reason == Code::NeverLogAddress, !m.domain_also);
             }
-            return Some(Refusal {
+            return Err(Refusal {
                 code: m.reason,
                 rule: "",
                 entry: Some((m.entry, m.kind)),
@@ -368,30 +382,35 @@ impl Engine {
             }
         }
         let refusal = |code, rule| {
-            Some(Refusal {
+            Err(Refusal {
                 code,
                 rule,
                 entry: None,
             })
         };
-        if self.is_internal(a) {
+        let known = self.known.get(a.key()).copied().unwrap_or_default();
+        // O4: a user's account email, alias or inbox, or a team inbox; a
+        // `+tag` of one of these is the same mailbox.
+        let internal = |key: &str| self.known.get(key).is_some_and(|k| k.internal);
+        if known.internal || a.with_base_key(internal) == Some(true) {
             t.note("O4", true, false);
             return refusal(Code::InternalRecipient, "O4");
         }
         t.note("O4", true, true);
-        if self.deleted.contains(a.key()) {
+        if known.deleted {
             t.note("D1", true, false);
             return refusal(Code::ContactDeleted, "D1");
         }
         t.note("D1", true, true);
+        let contact = known.contact.and_then(|i| self.contacts.get(i as usize));
         if self.gdpr {
-            let basis = self.contacts.get(a.key()).is_some_and(|c| c.legal_basis);
+            let basis = contact.is_some_and(|c| c.legal_basis);
             t.note("G1", true, basis);
             if !basis {
                 return refusal(Code::NoLegalBasis, "G1");
             }
         }
-        None
+        Ok(contact)
     }
 
     /// The sentence for a refused address.
@@ -409,7 +428,7 @@ impl Engine {
             (Code::ContactDeleted, None) => {
                 format!("the contact {who} was permanently deleted")
             }
-            (_, None) if self.contacts.contains_key(a.key()) => {
+            (_, None) if self.contact(a).is_some() => {
                 format!("the contact {who} has no legal basis to communicate")
             }
             (_, None) => format!(
@@ -437,21 +456,24 @@ impl Engine {
             if people.iter().take(n).any(|p| p.key() == a.key()) {
                 continue;
             }
-            if let Some(mut r) = self.address_check(a, t) {
-                b.excluded.push(super::decision::Excluded {
-                    address: a.display.clone(),
-                    reason: r.code,
-                });
-                t.note(never_rule, true, !r.rule.is_empty());
-                if r.rule.is_empty() {
-                    r.rule = never_rule;
+            let contact = match self.address_check(a, t) {
+                Ok(contact) => contact,
+                Err(mut r) => {
+                    b.excluded.push(super::decision::Excluded {
+                        address: a.display.clone(),
+                        reason: r.code,
+                    });
+                    t.note(never_rule, true, !r.rule.is_empty());
+                    if r.rule.is_empty() {
+                        r.rule = never_rule;
+                    }
+                    refused.push((r, a));
+                    continue;
                 }
-                refused.push((r, a));
-                continue;
-            }
+            };
             t.note(never_rule, true, true);
             b.timeline.push(a.display.clone());
-            match self.contact(a) {
+            match contact {
                 Some(c) => {
                     if let Some(company) = &c.company {
                         b.companies.push(company.clone());
