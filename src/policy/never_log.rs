@@ -130,10 +130,15 @@ impl Entry {
         // lower-cased ASCII domain.
         let mut pattern = String::with_capacity(text.len() + 8);
         if let Some(local) = local {
-            pattern.extend(local.chars().flat_map(char::to_lowercase));
+            if local.is_ascii() {
+                pattern.push_str(local);
+            } else {
+                pattern.extend(local.chars().flat_map(char::to_lowercase));
+            }
             pattern.push('@');
         }
-        pattern.extend(domain.chars().map(|c| c.to_ascii_lowercase()));
+        pattern.push_str(&domain);
+        pattern.make_ascii_lowercase();
         Ok(Entry { kind, pattern })
     }
 }
@@ -174,22 +179,40 @@ fn with_lower_ascii<R>(text: &str, f: impl FnOnce(&str) -> R) -> R {
 /// starting `xn--` need the Punycode check and go through UTS-46. `None`:
 /// not a plain ASCII domain.
 fn plain_ascii_domain(domain: &str) -> Option<bool> {
-    let xn = |l: &str| l.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("xn--"));
-    if !domain.is_ascii() || domain.split('.').any(xn) {
+    if !domain.is_ascii() {
         return None;
     }
-    Some(
-        domain.len() <= 253
-            && domain.split('.').all(|label| {
-                !label.is_empty()
-                    && label.len() <= 63
-                    && !label.starts_with('-')
-                    && !label.ends_with('-')
-                    && label
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            }),
-    )
+    // One pass over the bytes: the label rules, and whether a label
+    // starts with `xn--` (then UTS-46 must check its Punycode).
+    let b = domain.as_bytes();
+    let mut label_start = 0;
+    for (i, &c) in b
+        .iter()
+        .enumerate()
+        .chain(std::iter::once((b.len(), &b'.')))
+    {
+        if c == b'.' {
+            let label = b.get(label_start..i).unwrap_or_default();
+            let ok = !label.is_empty()
+                && label.len() <= 63
+                && label.first() != Some(&b'-')
+                && label.last() != Some(&b'-');
+            if !ok {
+                return Some(false);
+            }
+            if label.len() >= 4
+                && label
+                    .get(..4)
+                    .is_some_and(|p| p.eq_ignore_ascii_case(b"xn--"))
+            {
+                return None;
+            }
+            label_start = i + 1;
+        } else if !(c.is_ascii_alphanumeric() || c == b'-') {
+            return Some(false);
+        }
+    }
+    Some(domain.len() <= 253)
 }
 
 /// A valid domain in ASCII form (lower-cased by the caller): UTS-46
@@ -295,7 +318,11 @@ impl NeverLogList {
         let (lower, _) = entries.size_hint();
         list.entries.reserve(lower);
         list.arena.reserve(lower * 24);
+        // Tables start at the list's size, so building never rehashes
+        // (the closure would rehash existing entries; there are none).
         list.addresses.reserve(lower, |_| 0);
+        list.domains.reserve(lower, |_| 0);
+        list.subdomains.reserve(lower / 4, |_| 0);
         let mut errors = Vec::new();
         for (line, text) in entries {
             let text = text.as_ref().trim();
