@@ -3,6 +3,9 @@
 //! one the case expects and print the golden bytes; across the table every
 //! rule that can change a decision decides a case and passes one, and every
 //! reason code is produced.
+// Native only: it reads files, runs the binary or uses native-only
+// dev-dependencies; tests/wasm_policy.rs covers the wasm build.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 #[path = "policy_harness/mod.rs"]

@@ -1,6 +1,9 @@
 //! `crmlog decide` and `crmlog never-log check` as decide.md and issue 3
 //! describe them: exit statuses, output shape, and error messages that
 //! name the file, the line and the field.
+// Native only: it reads files, runs the binary or uses native-only
+// dev-dependencies; tests/wasm_policy.rs covers the wasm build.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};

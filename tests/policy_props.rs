@@ -3,6 +3,9 @@
 //! `logged == false` means an empty timeline and at least one refusal; two
 //! runs print the same bytes. The never-log index is also checked against
 //! a naive scan of the list written here from the rule text.
+// Native only: it reads files, runs the binary or uses native-only
+// dev-dependencies; tests/wasm_policy.rs covers the wasm build.
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 use crmlog::policy::{
