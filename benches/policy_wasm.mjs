@@ -6,9 +6,12 @@
 //   cargo build --target wasm32-unknown-unknown --lib --profile wasm --features worker
 //   wasm-bindgen --target nodejs --out-dir target/bench-wasm --out-name crmlog \
 //     target/wasm32-unknown-unknown/wasm/crmlog.wasm
+//   echo '{"type": "commonjs"}' > target/bench-wasm/package.json
 //   node benches/policy_wasm.mjs
 //
-// (scripts/bench-wasm.sh builds target/bench-wasm/ the same way.)
+// (scripts/bench-wasm.sh builds target/bench-wasm/ the same way; the
+// package.json is needed because the repository's own declares ES modules
+// and wasm-bindgen's nodejs glue is CommonJS.)
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
