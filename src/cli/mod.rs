@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 pub mod mime;
+pub mod outbox;
 pub mod sandbox;
 pub mod track;
 
@@ -21,6 +22,9 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// The CRM client's outbox: queue, send, status.
+    #[command(subcommand)]
+    Outbox(outbox::Command),
     /// Run the sandbox CRM: a HubSpot-compatible server on loopback.
     Sandbox(sandbox::Args),
     /// Tracking ids (spec/tracking.md).
@@ -35,6 +39,7 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Outbox(cmd) => outbox::run(cmd),
         Command::Sandbox(args) => sandbox::run(args),
         Command::Track(cmd) => track::run(cmd),
         Command::Mime(cmd) => mime::run(cmd),

@@ -7,3 +7,4 @@ pub mod log;
 pub mod messages;
 pub mod settings;
 pub mod transport;
+pub mod outbox;
