@@ -38,7 +38,7 @@ impl fmt::Display for ParseError {
                 "a tracking id has {BODY_LEN} characters after \"crml-\", not {n}"
             ),
             ParseError::BadCharacter(c) => {
-                write!(f, "{c:?} is not a base32 character (a-z, 2-7)")
+                write!(f, "'{c}' is not a base32 character (a-z, 2-7)")
             }
             ParseError::NonCanonicalTail => {
                 write!(f, "the last character encodes bits beyond 128")
