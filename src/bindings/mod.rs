@@ -6,10 +6,10 @@
 pub mod chrome;
 #[cfg(feature = "content")]
 pub mod content;
-#[cfg(feature = "content")]
-pub mod wire;
 #[cfg(feature = "worker")]
 pub mod mime;
+#[cfg(feature = "content")]
+pub mod wire;
 #[cfg(feature = "worker")]
 pub mod worker;
 
