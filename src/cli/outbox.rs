@@ -75,7 +75,11 @@ pub fn run(cmd: Command) -> ExitCode {
                 let request: LogRequest = match serde_json::from_str(line) {
                     Ok(r) => r,
                     Err(e) => {
-                        return super::input_error(format!("{}:{}: {e}", requests.display(), n + 1));
+                        return super::input_error(format!(
+                            "{}:{}: {e}",
+                            requests.display(),
+                            n + 1
+                        ));
                     }
                 };
                 if let Err(e) = request.validate() {

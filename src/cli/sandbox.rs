@@ -35,10 +35,18 @@ fn parse_rate(s: &str) -> Result<(u32, u64), String> {
     let (n, ms) = s
         .split_once('/')
         .ok_or_else(|| format!("{s:?}: expected REQUESTS/MILLISECONDS, e.g. 190/10000"))?;
-    let n: u32 = n.trim().parse().map_err(|_| format!("{n:?} is not a number of requests"))?;
-    let ms: u64 = ms.trim().parse().map_err(|_| format!("{ms:?} is not a number of milliseconds"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("{n:?} is not a number of requests"))?;
+    let ms: u64 = ms
+        .trim()
+        .parse()
+        .map_err(|_| format!("{ms:?} is not a number of milliseconds"))?;
     if n == 0 || ms == 0 {
-        return Err("the rate limit needs at least one request per at least one millisecond".into());
+        return Err(
+            "the rate limit needs at least one request per at least one millisecond".into(),
+        );
     }
     Ok((n, ms))
 }

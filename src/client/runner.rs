@@ -78,7 +78,9 @@ pub fn drain<S: OutboxStore>(
                 .map(|i| i.not_before_ms)
                 .min()
                 .unwrap_or(now);
-            std::thread::sleep(Duration::from_millis(next.saturating_sub(now).clamp(1, 60_000)));
+            std::thread::sleep(Duration::from_millis(
+                next.saturating_sub(now).clamp(1, 60_000),
+            ));
         }
     }
 }

@@ -96,7 +96,11 @@ impl OutboxStore for SqliteOutbox {
     fn get(&mut self, key: &str) -> Result<Option<Item>, StoreError> {
         let json: Option<String> = self
             .conn
-            .query_row("SELECT item FROM outbox WHERE tracking_id = ?1", [key], |r| r.get(0))
+            .query_row(
+                "SELECT item FROM outbox WHERE tracking_id = ?1",
+                [key],
+                |r| r.get(0),
+            )
             .optional()?;
         Ok(Self::read(json.into_iter().collect())?.pop())
     }
@@ -105,13 +109,17 @@ impl OutboxStore for SqliteOutbox {
         let mut stmt = self
             .conn
             .prepare("SELECT item FROM outbox WHERE state IN ('queued','sending') ORDER BY seq")?;
-        let rows = stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+        let rows = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
         Self::read(rows)
     }
 
     fn all(&mut self) -> Result<Vec<Item>, StoreError> {
         let mut stmt = self.conn.prepare("SELECT item FROM outbox ORDER BY seq")?;
-        let rows = stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+        let rows = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<Vec<String>, _>>()?;
         Self::read(rows)
     }
 }

@@ -139,7 +139,13 @@ pub fn rate_limit_wait_ms(response_headers: &[(String, String)]) -> Option<u64> 
 }
 
 /// The item's next state after an attempt that ended with `end` at `now_ms`.
-pub fn settle(mut item: Item, end: JobEnd, now_ms: u64, policy: &RetryPolicy, random: f64) -> Settled {
+pub fn settle(
+    mut item: Item,
+    end: JobEnd,
+    now_ms: u64,
+    policy: &RetryPolicy,
+    random: f64,
+) -> Settled {
     item.attempts = item.attempts.saturating_add(1);
     let retry = |mut item: Item, wait: u64, error: String| {
         item.state = ItemState::Queued;
@@ -174,7 +180,8 @@ pub fn settle(mut item: Item, end: JobEnd, now_ms: u64, policy: &RetryPolicy, ra
                     retry_after_ms,
                     ..
                 } => {
-                    let wait = retry_after_ms.unwrap_or_else(|| policy.backoff_ms(item.attempts, random));
+                    let wait =
+                        retry_after_ms.unwrap_or_else(|| policy.backoff_ms(item.attempts, random));
                     // A little jitter on top, so that waiting clients do
                     // not all come back in the same millisecond.
                     let wait = wait + (250.0 * random.clamp(0.0, 1.0)) as u64;
@@ -274,28 +281,49 @@ mod tests {
             contact_ids: vec![],
             already_logged: false,
         });
-        let Settled::Item(done) = settle(item(), logged, now, &P, 0.5) else { panic!() };
-        assert_eq!((done.state, done.email_id.as_deref()), (ItemState::Done, Some("7")));
+        let Settled::Item(done) = settle(item(), logged, now, &P, 0.5) else {
+            panic!()
+        };
+        assert_eq!(
+            (done.state, done.email_id.as_deref()),
+            (ItemState::Done, Some("7"))
+        );
 
         for status in [500, 502, 503, 408] {
-            let Settled::Item(i) = settle(item(), http(status, None), now, &P, 0.0) else { panic!() };
+            let Settled::Item(i) = settle(item(), http(status, None), now, &P, 0.0) else {
+                panic!()
+            };
             assert_eq!(i.state, ItemState::Queued, "{status}");
             assert_eq!(i.not_before_ms, now + 500);
         }
-        let Settled::Item(net) = settle(item(), JobEnd::Network("reset".into()), now, &P, 0.0) else { panic!() };
-        assert_eq!((net.state, net.last_error.as_deref()), (ItemState::Queued, Some("reset")));
+        let Settled::Item(net) = settle(item(), JobEnd::Network("reset".into()), now, &P, 0.0)
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (net.state, net.last_error.as_deref()),
+            (ItemState::Queued, Some("reset"))
+        );
 
-        let Settled::Throttle(limited) = settle(item(), http(429, Some(3)), now, &P, 0.0) else { panic!() };
+        let Settled::Throttle(limited) = settle(item(), http(429, Some(3)), now, &P, 0.0) else {
+            panic!()
+        };
         assert_eq!(limited.not_before_ms, now + 3000);
-        let Settled::Throttle(limited) = settle(item(), http(429, None), now, &P, 0.0) else { panic!() };
+        let Settled::Throttle(limited) = settle(item(), http(429, None), now, &P, 0.0) else {
+            panic!()
+        };
         assert_eq!(limited.not_before_ms, now + 500);
 
         for status in [401, 403] {
-            let Settled::PauseAll(i) = settle(item(), http(status, None), now, &P, 0.0) else { panic!() };
+            let Settled::PauseAll(i) = settle(item(), http(status, None), now, &P, 0.0) else {
+                panic!()
+            };
             assert_eq!((i.state, i.attempts), (ItemState::Queued, 0));
         }
         for status in [400, 404, 409, 422] {
-            let Settled::Item(i) = settle(item(), http(status, None), now, &P, 0.0) else { panic!() };
+            let Settled::Item(i) = settle(item(), http(status, None), now, &P, 0.0) else {
+                panic!()
+            };
             assert_eq!(i.state, ItemState::Parked, "{status}");
             assert!(!i.is_due(u64::MAX));
         }
@@ -305,8 +333,14 @@ mod tests {
     fn rate_limit_headers_are_read() {
         let h = |n: &str, v: &str| vec![(n.to_string(), v.to_string())];
         assert_eq!(rate_limit_wait_ms(&h("Retry-After", "2")), Some(2000));
-        assert_eq!(rate_limit_wait_ms(&h("X-HubSpot-RateLimit-Interval-Milliseconds", "10000")), Some(10_000));
-        assert_eq!(rate_limit_wait_ms(&h("retry-after", "Wed, 21 Oct 2026 07:28:00 GMT")), None);
+        assert_eq!(
+            rate_limit_wait_ms(&h("X-HubSpot-RateLimit-Interval-Milliseconds", "10000")),
+            Some(10_000)
+        );
+        assert_eq!(
+            rate_limit_wait_ms(&h("retry-after", "Wed, 21 Oct 2026 07:28:00 GMT")),
+            None
+        );
         assert_eq!(rate_limit_wait_ms(&[]), None);
     }
 

@@ -2,8 +2,8 @@
 //! spec/crm-api.md (both the date-versioned and the v3 path forms) and
 //! crmlog's own `/crmlog/v1/…` endpoints.
 
-use super::http::{Request, Response, percent_decode};
 use super::faults::{Faults, Verdict};
+use super::http::{Request, Response, percent_decode};
 use super::store::{NewObject, OBJECT_TYPES, Object, StoreError};
 use super::{Sandbox, correlation_id, now_rfc3339};
 use crate::crm::api::{API_VERSION, BatchReadRequest, ObjectCreate, SearchRequest};
@@ -132,7 +132,11 @@ pub fn handle(sandbox: &Sandbox, req: &Request) -> Response {
     match verdict {
         Verdict::RateLimited(wait) => return cors(sandbox.faults.rate_limited(wait)),
         Verdict::Fail => {
-            let mut r = error(500, "INTERNAL_ERROR", "injected fault: the sandbox failed this request");
+            let mut r = error(
+                500,
+                "INTERNAL_ERROR",
+                "injected fault: the sandbox failed this request",
+            );
             r.headers.extend(rate_headers);
             return cors(r);
         }
@@ -156,7 +160,11 @@ pub fn handle(sandbox: &Sandbox, req: &Request) -> Response {
         Ok(r) => r,
         Err(e) => {
             eprintln!("sandbox: {e}");
-            error(500, "INTERNAL_ERROR", "the sandbox database failed; see its log")
+            error(
+                500,
+                "INTERNAL_ERROR",
+                "the sandbox database failed; see its log",
+            )
         }
     };
     response.headers.extend(rate_headers);

@@ -85,7 +85,10 @@ impl Faults {
         }
         if s.recent.len() as u32 >= self.config.rate_limit {
             let oldest = s.recent.front().copied().unwrap_or(now);
-            let wait = self.config.rate_window.saturating_sub(now.duration_since(oldest));
+            let wait = self
+                .config
+                .rate_window
+                .saturating_sub(now.duration_since(oldest));
             return (Verdict::RateLimited(wait), 0);
         }
         s.recent.push_back(now);
@@ -110,14 +113,23 @@ impl Faults {
     /// HubSpot's rate-limit headers.
     pub fn headers(&self, remaining: u32) -> Vec<(String, String)> {
         vec![
-            ("x-hubspot-ratelimit-max".into(), self.config.rate_limit.to_string()),
-            ("x-hubspot-ratelimit-remaining".into(), remaining.to_string()),
+            (
+                "x-hubspot-ratelimit-max".into(),
+                self.config.rate_limit.to_string(),
+            ),
+            (
+                "x-hubspot-ratelimit-remaining".into(),
+                remaining.to_string(),
+            ),
             (
                 "x-hubspot-ratelimit-interval-milliseconds".into(),
                 self.config.rate_window.as_millis().to_string(),
             ),
             ("x-hubspot-ratelimit-daily".into(), "1000000".into()),
-            ("x-hubspot-ratelimit-daily-remaining".into(), "999999".into()),
+            (
+                "x-hubspot-ratelimit-daily-remaining".into(),
+                "999999".into(),
+            ),
         ]
     }
 
