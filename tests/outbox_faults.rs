@@ -46,8 +46,15 @@ fn start_sandbox(db: &Path, port: u16, faults: bool) -> (Child, u16) {
     ];
     if faults {
         args.extend(
-            ["--fail-rate", "0.2", "--drop-rate", "0.05", "--rate-limit", "150/1000"]
-                .map(String::from),
+            [
+                "--fail-rate",
+                "0.2",
+                "--drop-rate",
+                "0.05",
+                "--rate-limit",
+                "150/1000",
+            ]
+            .map(String::from),
         );
     }
     let mut child = Command::new(CRMLOG)
@@ -140,7 +147,12 @@ fn a_thousand_emails_survive_faults_exactly_once() {
         let mut outbox = Command::new(CRMLOG)
             .args(["outbox", "run", "--store"])
             .arg(&outbox_db)
-            .args(["--crm", &format!("http://127.0.0.1:{port}"), "--token", TOKEN])
+            .args([
+                "--crm",
+                &format!("http://127.0.0.1:{port}"),
+                "--token",
+                TOKEN,
+            ])
             .args(["--backoff-ms", "20", "--max-backoff-ms", "400"])
             .stderr(Stdio::null())
             .spawn()
@@ -180,7 +192,10 @@ fn a_thousand_emails_survive_faults_exactly_once() {
     let elapsed = started.elapsed();
     sandbox.kill().unwrap();
     sandbox.wait().unwrap();
-    assert_eq!(sandbox_restarts, 2, "the run ended before both CRM restarts");
+    assert_eq!(
+        sandbox_restarts, 2,
+        "the run ended before both CRM restarts"
+    );
 
     // Count what the CRM holds, with the faults off.
     let (mut clean, port) = start_sandbox(&crm_db, 0, false);
@@ -189,7 +204,10 @@ fn a_thousand_emails_survive_faults_exactly_once() {
     clean.wait().unwrap();
     let mut per_id: BTreeMap<String, usize> = BTreeMap::new();
     for e in &emails {
-        let id = e["properties"]["crmlog_tracking_id"].as_str().unwrap().to_string();
+        let id = e["properties"]["crmlog_tracking_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
         *per_id.entry(id).or_default() += 1;
     }
     let duplicated = per_id.values().filter(|&&n| n > 1).count();
@@ -225,7 +243,12 @@ fn a_wrong_token_pauses_the_outbox_and_nothing_is_lost() {
         Command::new(CRMLOG)
             .args(["outbox", "run", "--store"])
             .arg(&outbox_db)
-            .args(["--crm", &format!("http://127.0.0.1:{port}"), "--token", token])
+            .args([
+                "--crm",
+                &format!("http://127.0.0.1:{port}"),
+                "--token",
+                token,
+            ])
             .output()
             .unwrap()
     };
@@ -234,7 +257,10 @@ fn a_wrong_token_pauses_the_outbox_and_nothing_is_lost() {
     assert!(String::from_utf8_lossy(&paused.stderr).contains("401"));
     let pending = store.pending().unwrap();
     assert_eq!(pending.len(), 5, "nothing dropped while paused");
-    assert!(pending.iter().all(|i| i.attempts == 0), "a bad token is not the item's fault");
+    assert!(
+        pending.iter().all(|i| i.attempts == 0),
+        "a bad token is not the item's fault"
+    );
     assert!(crm_emails(port).is_empty());
 
     assert!(run(TOKEN).status.success());
