@@ -9,7 +9,7 @@ use crate::crm::outbox::{Item, OutboxStore, RetryPolicy};
 use crate::crm::settings::CrmSettings;
 use crate::crm::transport::HttpTransport;
 use clap::{Args, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Outbox subcommands.
@@ -54,7 +54,7 @@ pub struct RunArgs {
     pub max_backoff_ms: u64,
 }
 
-fn open(store: &PathBuf) -> Result<SqliteOutbox, ExitCode> {
+fn open(store: &Path) -> Result<SqliteOutbox, ExitCode> {
     SqliteOutbox::open(store).map_err(|e| super::input_error(format!("{}: {e}", store.display())))
 }
 
