@@ -1,0 +1,135 @@
+//! The text model: a body normalised once, then seen as lines with their
+//! quote depth.
+
+/// Normalises a body the way every client family needs it: byte-order
+/// marks dropped (Outlook 2019 writes one, sometimes mid-text), CRLF and
+/// lone CR turned into LF, no-break spaces into plain spaces (HubSpot,
+/// IONOS).
+pub(crate) fn normalize(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{feff}' => {}
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
+            }
+            '\u{a0}' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// One line of the normalised body.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Line<'a> {
+    /// The line as written, without its line break.
+    pub raw: &'a str,
+    /// How many `>` quote markers open the line (`>>` and `> >` are both 2).
+    pub depth: usize,
+}
+
+impl<'a> Line<'a> {
+    /// The line with `levels` quote markers removed, each with the one
+    /// space that may follow it.
+    pub fn strip(&self, levels: usize) -> &'a str {
+        strip_quotes(self.raw, levels)
+    }
+
+    /// The line without any quote marker.
+    pub fn content(&self) -> &'a str {
+        self.strip(self.depth)
+    }
+
+    /// Whether the line holds nothing but quote markers and white space.
+    pub fn is_blank(&self) -> bool {
+        self.content().trim().is_empty()
+    }
+}
+
+/// Splits a normalised body into lines.
+pub(crate) fn split(text: &str) -> Vec<Line<'_>> {
+    let mut lines = Vec::with_capacity(text.len() / 40 + 1);
+    for raw in text.split('\n') {
+        lines.push(Line {
+            raw,
+            depth: quote_depth(raw),
+        });
+    }
+    lines
+}
+
+fn quote_depth(raw: &str) -> usize {
+    let mut depth = 0;
+    let mut bytes = raw.bytes().peekable();
+    while let Some(b) = bytes.next() {
+        match b {
+            b'>' => depth += 1,
+            b' ' if depth > 0 && bytes.peek() == Some(&b'>') => {}
+            _ => break,
+        }
+    }
+    depth
+}
+
+fn strip_quotes(raw: &str, levels: usize) -> &str {
+    let mut rest = raw;
+    for _ in 0..levels {
+        match rest.strip_prefix('>') {
+            Some(after) => rest = after.strip_prefix(' ').unwrap_or(after),
+            None => break,
+        }
+    }
+    rest
+}
+
+/// Joins lines `from..to` with quote markers stripped (`levels` per line)
+/// and the first `indent` spaces removed, then trims the result.
+pub(crate) fn join(lines: &[Line<'_>], levels: usize, indent: usize) -> String {
+    let mut out = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut text = line.strip(levels.min(line.depth));
+        for _ in 0..indent {
+            match text.strip_prefix(' ') {
+                Some(rest) => text = rest,
+                None => break,
+            }
+        }
+        if text.trim().is_empty() {
+            continue;
+        }
+        out.push_str(text);
+    }
+    out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn depth_and_content() {
+        let text = normalize("a\r\n> b\r\n>> c\n> > d\n>\u{a0}\n");
+        let lines = split(&text);
+        let depths: Vec<usize> = lines.iter().map(|l| l.depth).collect();
+        assert_eq!(depths, [0, 1, 2, 2, 1, 0]);
+        assert_eq!(lines[3].content(), "d");
+        assert_eq!(lines[3].strip(1), "> d");
+        assert!(lines[4].is_blank());
+    }
+
+    #[test]
+    fn join_strips_and_trims() {
+        let text = "> x\n>\n> y\n    z";
+        let lines = split(text);
+        assert_eq!(join(&lines, 1, 0), "x\n\ny\n    z");
+        assert_eq!(join(&lines[3..], 1, 4), "z");
+    }
+}
