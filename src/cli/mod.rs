@@ -7,6 +7,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+pub mod forward;
 pub mod sandbox;
 pub mod track;
 
@@ -20,6 +21,9 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Forwarded messages: what a forward's block says (issue 4).
+    #[command(subcommand)]
+    Forward(forward::Command),
     /// Run the sandbox CRM: a HubSpot-compatible server on loopback.
     Sandbox(sandbox::Args),
     /// Tracking ids (spec/tracking.md).
@@ -31,6 +35,7 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Forward(cmd) => forward::run(cmd),
         Command::Sandbox(args) => sandbox::run(args),
         Command::Track(cmd) => track::run(cmd),
     }
