@@ -41,7 +41,9 @@ fn check(result: &Value, path: &str, expected: &Value) -> Result<(), String> {
         return if ok {
             Ok(())
         } else {
-            Err(format!("{path}: {actual:?} does not start with {expected:?}"))
+            Err(format!(
+                "{path}: {actual:?} does not start with {expected:?}"
+            ))
         };
     }
     let actual = lookup(result, path).unwrap_or(Value::Null);
@@ -78,12 +80,14 @@ fn every_asserted_path_of_every_case() {
     let mut failures = Vec::new();
     for case in cases {
         let id = case["id"].as_str().unwrap();
-        let body = std::fs::read_to_string(dir.join(case["body_fixture"].as_str().unwrap())).unwrap();
+        let body =
+            std::fs::read_to_string(dir.join(case["body_fixture"].as_str().unwrap())).unwrap();
         let subject = case["subject_fixture"]
             .as_str()
             .map(|p| std::fs::read_to_string(dir.join(p)).unwrap());
         for (variant, text) in variants(&body) {
-            let result = serde_json::to_value(parse_text(&text, subject.as_deref()).report()).unwrap();
+            let result =
+                serde_json::to_value(parse_text(&text, subject.as_deref()).report()).unwrap();
             for (path, expected) in case["expected"].as_object().unwrap() {
                 if variant == "stored" {
                     paths += 1;
@@ -95,7 +99,12 @@ fn every_asserted_path_of_every_case() {
         }
     }
     println!("{paths} asserted paths in {} cases", cases.len());
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -104,6 +113,8 @@ fn fixtures_folder_is_complete() {
     for file in ["LICENSE", "SOURCE.md", "expectations.json"] {
         assert!(dir.join(file).is_file(), "{file} missing");
     }
-    let count = std::fs::read_dir(dir.join("test/fixtures")).unwrap().count();
+    let count = std::fs::read_dir(dir.join("test/fixtures"))
+        .unwrap()
+        .count();
     assert!(count > 100, "only {count} fixtures");
 }

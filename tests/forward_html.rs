@@ -34,7 +34,7 @@ fn expected_html(case: &Value, key: &str) -> Option<String> {
     if let Some(inline) = case.get(key).and_then(Value::as_str) {
         return Some(inline.to_string());
     }
-    let file = case.get(&format!("{key}_file")).and_then(Value::as_str)?;
+    let file = case.get(format!("{key}_file")).and_then(Value::as_str)?;
     Some(std::fs::read_to_string(Path::new(DIR).join(file)).unwrap())
 }
 
@@ -71,18 +71,41 @@ fn quotequail_forwards_and_replies() {
             .iter()
             .map(|m| (m.name.clone(), m.address.clone()))
             .collect();
-        assert_eq!(to, [split_mailbox(case["to"].as_str().unwrap())], "{fixture}: to");
-        assert_eq!(email.date.as_deref(), case["date"].as_str(), "{fixture}: date");
-        assert_eq!(email.subject.as_deref(), case["subject"].as_str(), "{fixture}: subject");
+        assert_eq!(
+            to,
+            [split_mailbox(case["to"].as_str().unwrap())],
+            "{fixture}: to"
+        );
+        assert_eq!(
+            email.date.as_deref(),
+            case["date"].as_str(),
+            "{fixture}: date"
+        );
+        assert_eq!(
+            email.subject.as_deref(),
+            case["subject"].as_str(),
+            "{fixture}: subject"
+        );
         // What the forwarder wrote, and the original body, say the same as
         // quotequail's unwrapped HTML once both are reduced to text.
         let top = expected_html(case, "html_top").map(|h| words(&to_text(&h)));
         let message = result.message.as_deref().map(words);
-        assert_eq!(message.filter(|m| !m.is_empty()), top.filter(|t| !t.is_empty()), "{fixture}: message");
+        assert_eq!(
+            message.filter(|m| !m.is_empty()),
+            top.filter(|t| !t.is_empty()),
+            "{fixture}: message"
+        );
         let original = words(&to_text(&expected_html(case, "html").unwrap()));
-        assert_eq!(words(email.body.as_deref().unwrap_or("")), original, "{fixture}: body");
+        assert_eq!(
+            words(email.body.as_deref().unwrap_or("")),
+            original,
+            "{fixture}: body"
+        );
     }
-    assert!(forwards >= 5 && replies >= 4, "{forwards} forwards, {replies} replies");
+    assert!(
+        forwards >= 5 && replies >= 4,
+        "{forwards} forwards, {replies} replies"
+    );
 }
 
 #[test]

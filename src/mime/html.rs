@@ -12,9 +12,9 @@
 
 /// Elements whose start and end break the line.
 const BLOCKS: &[&str] = &[
-    "p", "div", "tr", "table", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre",
-    "dl", "dt", "dd", "section", "article", "header", "footer", "center", "address", "form",
-    "body", "html", "tbody", "thead",
+    "p", "div", "tr", "table", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "dl",
+    "dt", "dd", "section", "article", "header", "footer", "center", "address", "form", "body",
+    "html", "tbody", "thead",
 ];
 
 /// Elements whose content is not text.
@@ -132,19 +132,17 @@ fn attr<'a>(attrs: &'a str, name: &str) -> Option<&'a str> {
                 .and_then(|b| b.chars().next_back())
                 .is_some_and(char::is_whitespace);
         let rest = attrs.get(at + name.len()..)?.trim_start();
-        if before_ok {
-            if let Some(value) = rest.strip_prefix('=') {
-                let value = value.trim_start();
-                return Some(match value.chars().next() {
-                    Some(q @ ('"' | '\'')) => {
-                        let inner = value.get(1..)?;
-                        inner.get(..inner.find(q).unwrap_or(inner.len()))?
-                    }
-                    _ => value
-                        .get(..value.find(char::is_whitespace).unwrap_or(value.len()))?
-                        .trim_end_matches('/'),
-                });
-            }
+        if before_ok && let Some(value) = rest.strip_prefix('=') {
+            let value = value.trim_start();
+            return Some(match value.chars().next() {
+                Some(q @ ('"' | '\'')) => {
+                    let inner = value.get(1..)?;
+                    inner.get(..inner.find(q).unwrap_or(inner.len()))?
+                }
+                _ => value
+                    .get(..value.find(char::is_whitespace).unwrap_or(value.len()))?
+                    .trim_end_matches('/'),
+            });
         }
         from = at + name.len();
     }
@@ -212,7 +210,10 @@ impl Out {
             ("td" | "th", _) => self.pending_space = !self.at_line_start || self.pending_space,
             ("a", false) => {
                 self.link = attr(tag.attrs, "href")
-                    .and_then(|h| h.strip_prefix("mailto:").or_else(|| h.strip_prefix("MAILTO:")))
+                    .and_then(|h| {
+                        h.strip_prefix("mailto:")
+                            .or_else(|| h.strip_prefix("MAILTO:"))
+                    })
                     .map(|addr| {
                         let addr = addr.split('?').next().unwrap_or(addr);
                         (self.text.len(), decode(addr))
@@ -249,10 +250,7 @@ impl Out {
             }
             return;
         }
-        for (i, word) in decoded
-            .split(|c: char| c.is_ascii_whitespace())
-            .enumerate()
-        {
+        for (i, word) in decoded.split(|c: char| c.is_ascii_whitespace()).enumerate() {
             if i > 0 {
                 self.pending_space = true;
             }
@@ -411,22 +409,38 @@ mod tests {
 
     #[test]
     fn blockquotes_quote() {
-        let t = to_text("x<blockquote type=\"cite\"><div>From: A</div><br><div>y</div></blockquote>z");
+        let t =
+            to_text("x<blockquote type=\"cite\"><div>From: A</div><br><div>y</div></blockquote>z");
         assert_eq!(t, "x\n> From: A\n>\n> y\nz");
     }
 
     #[test]
     fn skipped_and_odd_markup() {
-        let t = to_text("<head><style>p{}</style></head><!-- c --><b>On x, J <j@x.com> wrote:</b> a < b");
+        let t = to_text(
+            "<head><style>p{}</style></head><!-- c --><b>On x, J <j@x.com> wrote:</b> a < b",
+        );
         assert_eq!(t, "On x, J <j@x.com> wrote: a < b");
-        for odd in ["<", "<a", "<a href='x", "&", "&#xzz;", "<!--", "<style>", "</", "<p/>", "<a href=mailto:>x</a>"] {
+        for odd in [
+            "<",
+            "<a",
+            "<a href='x",
+            "&",
+            "&#xzz;",
+            "<!--",
+            "<style>",
+            "</",
+            "<p/>",
+            "<a href=mailto:>x</a>",
+        ] {
             let _ = to_text(odd);
         }
     }
 
     #[test]
     fn mailto_names_get_their_address() {
-        let t = to_text("From: <a href=\"mailto:j@x.com\">John Doe</a><br>To: <a href=\"mailto:k@x.com\">k@x.com</a>");
+        let t = to_text(
+            "From: <a href=\"mailto:j@x.com\">John Doe</a><br>To: <a href=\"mailto:k@x.com\">k@x.com</a>",
+        );
         assert_eq!(t, "From: John Doe <j@x.com>\nTo: k@x.com");
     }
 

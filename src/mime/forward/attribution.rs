@@ -108,12 +108,12 @@ fn apply<'a>(
 fn split_name<'a>(rest: &'a str, lit: &str) -> Option<(&'a str, Option<&'a str>)> {
     let trimmed = rest.trim_end();
     for (open, close) in [('"', '"'), ('«', '»'), ('„', '”'), ('“', '”')] {
-        if let Some(inner_end) = trimmed.strip_suffix(close) {
-            if let Some(start) = inner_end.rfind(open) {
-                let name = inner_end.get(start + open.len_utf8()..)?.trim();
-                let date_part = strip_suffix_fold(inner_end.get(..start)?, lit)?;
-                return Some((date_part, Some(name)));
-            }
+        if let Some(inner_end) = trimmed.strip_suffix(close)
+            && let Some(start) = inner_end.rfind(open)
+        {
+            let name = inner_end.get(start + open.len_utf8()..)?.trim();
+            let date_part = strip_suffix_fold(inner_end.get(..start)?, lit)?;
+            return Some((date_part, Some(name)));
         }
     }
     let key = lit.trim();
@@ -181,14 +181,11 @@ fn strip_suffix_fold<'a>(s: &'a str, lit: &str) -> Option<&'a str> {
 }
 
 fn rfind_fold(s: &str, key: &str) -> Option<usize> {
-    s.char_indices()
-        .rev()
-        .map(|(i, _)| i)
-        .find(|&i| {
-            s.get(i..)
-                .and_then(|rest| rest.get(..key.len()))
-                .is_some_and(|w| super::labels::eq_fold(w, key))
-        })
+    s.char_indices().rev().map(|(i, _)| i).find(|&i| {
+        s.get(i..)
+            .and_then(|rest| rest.get(..key.len()))
+            .is_some_and(|w| super::labels::eq_fold(w, key))
+    })
 }
 
 #[cfg(test)]
@@ -205,22 +202,86 @@ mod tests {
     #[test]
     fn outlook_2019_languages() {
         let n = Some("John Doe");
-        check("Dne 28/10/2021 12:46, John Doe <john.doe@acme.com> napsal(a):", n, "28/10/2021 12:46");
-        check("D. 28/10/2021 12.46 skrev \"John Doe\" <john.doe@acme.com>:", n, "28/10/2021 12.46");
-        check("On 28/10/2021 12:46, \"John Doe\" <john.doe@acme.com> wrote:", n, "28/10/2021 12:46");
-        check("John Doe <john.doe@acme.com> kirjoitti 28/10/2021 12.46:", n, "28/10/2021 12.46");
-        check("Le 28/10/2021 12:46, « John Doe » <john.doe@acme.com> a écrit :", n, "28/10/2021 12:46");
-        check("28/10/2021 12:46 időpontban John Doe (john.doe@acme.com) ezt írta:", n, "28/10/2021 12:46");
-        check("Il giorno 28/10/2021, 12:46 \"John Doe\" <john.doe@acme.com> ha scritto:", n, "28/10/2021, 12:46");
-        check("Op 28/10/2021 12:46 heeft John Doe <john.doe@acme.com> geschreven:", n, "28/10/2021 12:46");
-        check("Em 28/10/21, 12:46, \"John Doe\" <john.doe@acme.com> escreveu:", n, "28/10/21, 12:46");
-        check("28/10/2021, 12:46 пользователь \"John Doe\" <john.doe@acme.com> написал:", n, "28/10/2021, 12:46");
-        check("28/10/2021 12:46 používateľ John Doe (<john.doe@acme.com>) napísal:", n, "28/10/2021 12:46");
-        check("Den 28/10/2021 12:46 skrev \"John Doe\" <john.doe@acme.com> följande:", n, "28/10/2021 12:46");
-        check("\"John Doe\" <john.doe@acme.com>, 28/10/2021 12:46 tarihinde şunu yazdı:", n, "28/10/2021 12:46");
-        check("Am 28.10.2021 um 12:46 schrieb \"John Doe\" <john.doe@acme.com>:", n, "28.10.2021 um 12:46");
-        check("John Doe <john.doe@acme.com> skrev følgende den 28.10.2021 12:46:", n, "28.10.2021 12:46");
-        check("Dnia 28.10.2021, o godz. 12:46, „John Doe” <john.doe@acme.com> napisał:", n, "28.10.2021, o godz. 12:46");
+        check(
+            "Dne 28/10/2021 12:46, John Doe <john.doe@acme.com> napsal(a):",
+            n,
+            "28/10/2021 12:46",
+        );
+        check(
+            "D. 28/10/2021 12.46 skrev \"John Doe\" <john.doe@acme.com>:",
+            n,
+            "28/10/2021 12.46",
+        );
+        check(
+            "On 28/10/2021 12:46, \"John Doe\" <john.doe@acme.com> wrote:",
+            n,
+            "28/10/2021 12:46",
+        );
+        check(
+            "John Doe <john.doe@acme.com> kirjoitti 28/10/2021 12.46:",
+            n,
+            "28/10/2021 12.46",
+        );
+        check(
+            "Le 28/10/2021 12:46, « John Doe » <john.doe@acme.com> a écrit :",
+            n,
+            "28/10/2021 12:46",
+        );
+        check(
+            "28/10/2021 12:46 időpontban John Doe (john.doe@acme.com) ezt írta:",
+            n,
+            "28/10/2021 12:46",
+        );
+        check(
+            "Il giorno 28/10/2021, 12:46 \"John Doe\" <john.doe@acme.com> ha scritto:",
+            n,
+            "28/10/2021, 12:46",
+        );
+        check(
+            "Op 28/10/2021 12:46 heeft John Doe <john.doe@acme.com> geschreven:",
+            n,
+            "28/10/2021 12:46",
+        );
+        check(
+            "Em 28/10/21, 12:46, \"John Doe\" <john.doe@acme.com> escreveu:",
+            n,
+            "28/10/21, 12:46",
+        );
+        check(
+            "28/10/2021, 12:46 пользователь \"John Doe\" <john.doe@acme.com> написал:",
+            n,
+            "28/10/2021, 12:46",
+        );
+        check(
+            "28/10/2021 12:46 používateľ John Doe (<john.doe@acme.com>) napísal:",
+            n,
+            "28/10/2021 12:46",
+        );
+        check(
+            "Den 28/10/2021 12:46 skrev \"John Doe\" <john.doe@acme.com> följande:",
+            n,
+            "28/10/2021 12:46",
+        );
+        check(
+            "\"John Doe\" <john.doe@acme.com>, 28/10/2021 12:46 tarihinde şunu yazdı:",
+            n,
+            "28/10/2021 12:46",
+        );
+        check(
+            "Am 28.10.2021 um 12:46 schrieb \"John Doe\" <john.doe@acme.com>:",
+            n,
+            "28.10.2021 um 12:46",
+        );
+        check(
+            "John Doe <john.doe@acme.com> skrev følgende den 28.10.2021 12:46:",
+            n,
+            "28.10.2021 12:46",
+        );
+        check(
+            "Dnia 28.10.2021, o godz. 12:46, „John Doe” <john.doe@acme.com> napisał:",
+            n,
+            "28.10.2021, o godz. 12:46",
+        );
     }
 
     #[test]

@@ -102,7 +102,7 @@ pub(crate) fn to_rfc3339(
 }
 
 fn valid_day(year: u32, month: u32, day: u32) -> bool {
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
     let days = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -194,9 +194,9 @@ fn word_date(
     used: &mut [bool],
     croatian: bool,
 ) -> Option<(u32, u32, u32, usize)> {
-    let yi = toks.iter().position(|t| {
-        matches!(t, Tok::Num { value, digits: 4 } if (1900..=2200).contains(value))
-    })?;
+    let yi = toks.iter().position(
+        |t| matches!(t, Tok::Num { value, digits: 4 } if (1900..=2200).contains(value)),
+    )?;
     let year = num(toks.get(yi))?.0;
     let (mi, month) = toks
         .iter()
@@ -239,16 +239,26 @@ fn numeric_date(
     twelve_hour: bool,
 ) -> Option<(u32, u32, u32, usize)> {
     for i in 0..toks.len() {
-        let (Some((a, ad)), Some(Tok::Punct(s1)), Some((b, _)), Some(Tok::Punct(s2)), Some((c, cd))) = (
+        let (
+            Some((a, ad)),
+            Some(Tok::Punct(s1)),
+            Some((b, _)),
+            Some(Tok::Punct(s2)),
+            Some((c, cd)),
+        ) = (
             num(toks.get(i)),
             toks.get(i + 1),
             num(toks.get(i + 2)),
             toks.get(i + 3),
             num(toks.get(i + 4)),
-        ) else {
+        )
+        else {
             continue;
         };
-        if s1 != s2 || !matches!(s1, '/' | '.' | '-') || matches!(toks.get(i + 5), Some(Tok::Punct(':'))) {
+        if s1 != s2
+            || !matches!(s1, '/' | '.' | '-')
+            || matches!(toks.get(i + 5), Some(Tok::Punct(':')))
+        {
             continue;
         }
         // Two-digit years only with slashes: `09.26.50` is a time.
@@ -287,10 +297,10 @@ fn time(toks: &[Tok<'_>], used: &mut [bool], date_end: usize) -> Option<(u32, u3
         if md != 2 {
             return None;
         }
-        if toks.get(i + 3) == Some(&Tok::Punct(sep)) {
-            if let Some((s, 2)) = num(toks.get(i + 4)) {
-                return Some((h, m, s, i + 5));
-            }
+        if toks.get(i + 3) == Some(&Tok::Punct(sep))
+            && let Some((s, 2)) = num(toks.get(i + 4))
+        {
+            return Some((h, m, s, i + 5));
         }
         Some((h, m, 0, i + 3))
     };
@@ -327,12 +337,11 @@ fn zone(toks: &[Tok<'_>], used: &[bool], from: usize) -> Option<i32> {
             }
             Some(Tok::Word(w)) => {
                 let is_base = eq_fold(w, "GMT") || eq_fold(w, "UTC") || eq_fold(w, "UT");
-                if is_base {
-                    if let Some(Tok::Punct(sign @ ('+' | '-' | '−'))) = toks.get(i + 1) {
-                        if let Some(offset) = numeric_offset(*sign, toks.get(i + 2..).unwrap_or(&[])) {
-                            return Some(offset);
-                        }
-                    }
+                if is_base
+                    && let Some(Tok::Punct(sign @ ('+' | '-' | '−'))) = toks.get(i + 1)
+                    && let Some(offset) = numeric_offset(*sign, toks.get(i + 2..).unwrap_or(&[]))
+                {
+                    return Some(offset);
                 }
                 if let Some(&(_, offset)) = ZONES.iter().find(|(name, _)| eq_fold(name, w)) {
                     return Some(offset);
@@ -375,32 +384,86 @@ mod tests {
 
     #[test]
     fn english_forms() {
-        assert_eq!(d("Wed, Oct 27, 2021 at 9:31 AM").as_deref(), Some("2021-10-27T09:31:00-00:00"));
-        assert_eq!(d("25 October 2021 at 11:17:21 EEST").as_deref(), Some("2021-10-25T11:17:21+03:00"));
-        assert_eq!(d("Monday, September 19, 2022, 5:55:44 PM -0400").as_deref(), Some("2022-09-19T17:55:44-04:00"));
-        assert_eq!(d("Tue, 3 May 2016 14:54:27 +0200 (CEST)").as_deref(), Some("2016-05-03T14:54:27+02:00"));
-        assert_eq!(d("02/10/2023 4:52 PM EST").as_deref(), Some("2023-02-10T16:52:00-05:00"));
-        assert_eq!(d("Tuesday, November 2, 2021, 09:26:50 AM GMT+1").as_deref(), Some("2021-11-02T09:26:50+01:00"));
+        assert_eq!(
+            d("Wed, Oct 27, 2021 at 9:31 AM").as_deref(),
+            Some("2021-10-27T09:31:00-00:00")
+        );
+        assert_eq!(
+            d("25 October 2021 at 11:17:21 EEST").as_deref(),
+            Some("2021-10-25T11:17:21+03:00")
+        );
+        assert_eq!(
+            d("Monday, September 19, 2022, 5:55:44 PM -0400").as_deref(),
+            Some("2022-09-19T17:55:44-04:00")
+        );
+        assert_eq!(
+            d("Tue, 3 May 2016 14:54:27 +0200 (CEST)").as_deref(),
+            Some("2016-05-03T14:54:27+02:00")
+        );
+        assert_eq!(
+            d("02/10/2023 4:52 PM EST").as_deref(),
+            Some("2023-02-10T16:52:00-05:00")
+        );
+        assert_eq!(
+            d("Tuesday, November 2, 2021, 09:26:50 AM GMT+1").as_deref(),
+            Some("2021-11-02T09:26:50+01:00")
+        );
     }
 
     #[test]
     fn other_languages() {
-        assert_eq!(d("ons. 27. okt. 2021 kl. 09.31").as_deref(), Some("2021-10-27T09:31:00-00:00"));
-        assert_eq!(d("mié, 27 oct 2021 a las 9:31").as_deref(), Some("2021-10-27T09:31:00-00:00"));
-        assert_eq!(d("mar, 2 nov 2021 09:26").as_deref(), Some("2021-11-02T09:26:00-00:00"));
-        assert_eq!(d("2021. október 26. 14:25:08 EEST").as_deref(), Some("2021-10-26T14:25:08+03:00"));
-        assert_eq!(d("maanantai 19. syyskuuta 2022 klo 17.55.44 -0400").as_deref(), Some("2022-09-19T17:55:44-04:00"));
-        assert_eq!(d("2022年9月19日月曜日 17:55:44 -0400").as_deref(), Some("2022-09-19T17:55:44-04:00"));
-        assert_eq!(d("Среда, 14 июня 2017, 15:19 +03:00").as_deref(), Some("2017-06-14T15:19:00+03:00"));
-        assert_eq!(d("середа, 27 жовтня 2021 р. о 09:31").as_deref(), Some("2021-10-27T09:31:00-00:00"));
-        assert_eq!(d("čtvrtek, 28. října 2021 12:06").as_deref(), Some("2021-10-28T12:06:00-00:00"));
-        assert_eq!(d("st 27. 10. 2021 o 9:31").as_deref(), Some("2021-10-27T09:31:00-00:00"));
-        assert_eq!(d("28/10/21, 12:46").as_deref(), Some("2021-10-28T12:46:00-00:00"));
+        assert_eq!(
+            d("ons. 27. okt. 2021 kl. 09.31").as_deref(),
+            Some("2021-10-27T09:31:00-00:00")
+        );
+        assert_eq!(
+            d("mié, 27 oct 2021 a las 9:31").as_deref(),
+            Some("2021-10-27T09:31:00-00:00")
+        );
+        assert_eq!(
+            d("mar, 2 nov 2021 09:26").as_deref(),
+            Some("2021-11-02T09:26:00-00:00")
+        );
+        assert_eq!(
+            d("2021. október 26. 14:25:08 EEST").as_deref(),
+            Some("2021-10-26T14:25:08+03:00")
+        );
+        assert_eq!(
+            d("maanantai 19. syyskuuta 2022 klo 17.55.44 -0400").as_deref(),
+            Some("2022-09-19T17:55:44-04:00")
+        );
+        assert_eq!(
+            d("2022年9月19日月曜日 17:55:44 -0400").as_deref(),
+            Some("2022-09-19T17:55:44-04:00")
+        );
+        assert_eq!(
+            d("Среда, 14 июня 2017, 15:19 +03:00").as_deref(),
+            Some("2017-06-14T15:19:00+03:00")
+        );
+        assert_eq!(
+            d("середа, 27 жовтня 2021 р. о 09:31").as_deref(),
+            Some("2021-10-27T09:31:00-00:00")
+        );
+        assert_eq!(
+            d("čtvrtek, 28. října 2021 12:06").as_deref(),
+            Some("2021-10-28T12:06:00-00:00")
+        );
+        assert_eq!(
+            d("st 27. 10. 2021 o 9:31").as_deref(),
+            Some("2021-10-27T09:31:00-00:00")
+        );
+        assert_eq!(
+            d("28/10/21, 12:46").as_deref(),
+            Some("2021-10-28T12:46:00-00:00")
+        );
         assert_eq!(
             to_rfc3339("sri, 27. lis 2021. u 09:31", true, Some(120)).as_deref(),
             Some("2021-10-27T09:31:00+02:00")
         );
-        assert_eq!(d("utorok 2. novembra 2021, 09:26:50 SEČ").as_deref(), Some("2021-11-02T09:26:50+01:00"));
+        assert_eq!(
+            d("utorok 2. novembra 2021, 09:26:50 SEČ").as_deref(),
+            Some("2021-11-02T09:26:50+01:00")
+        );
     }
 
     #[test]

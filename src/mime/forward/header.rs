@@ -245,12 +245,16 @@ fn glued_label_at(text: &str, at: usize) -> Option<(&'static str, Field, usize)>
         }
         let after = rest.get(label.len()..)?;
         let trimmed = after.trim_start_matches(' ');
-        let colon = trimmed.strip_prefix(':').or_else(|| trimmed.strip_prefix('：'))?;
+        let colon = trimmed
+            .strip_prefix(':')
+            .or_else(|| trimmed.strip_prefix('：'))?;
         Some((label, field, text.len() - colon.len()))
     });
     let without = COLONLESS_LABELS.iter().filter_map(|&(label, field)| {
         let after = rest.strip_prefix(label)?;
-        after.starts_with(' ').then(|| (label, field, text.len() - after.len()))
+        after
+            .starts_with(' ')
+            .then(|| (label, field, text.len() - after.len()))
     });
     for candidate in with_colon.chain(without) {
         if best.is_none_or(|(l, _, _)| candidate.0.len() > l.len()) {
@@ -268,7 +272,10 @@ mod tests {
     #[test]
     fn label_lines() {
         let l = label_line("*From:* John <j@x.com>").unwrap();
-        assert_eq!((l.field, l.value.trim()), (Some(Field::From), "John <j@x.com>"));
+        assert_eq!(
+            (l.field, l.value.trim()),
+            (Some(Field::From), "John <j@x.com>")
+        );
         let l = label_line("Copie à : \tW <w@x.com>").unwrap();
         assert_eq!(l.field, Some(Field::Cc));
         let l = label_line("送信元：John").unwrap();
@@ -289,7 +296,9 @@ mod tests {
         assert_eq!(h.cc, ["W <w@a.com>; N <n@g.corp>"]);
         assert_eq!(h.date, Some("Tuesday, November 2, 2021, 09:26:50 AM GMT+1"));
         assert_eq!(h.subject, Some("Integer: To: x"));
-        let h = unglue("Od: J <j@a.com>Do: \"b@a.com\" <b@a.com>Dw W <w@a.com>Wysłano: wtorek, 2 listopada 2021, 09:26:50 CETTemat: S");
+        let h = unglue(
+            "Od: J <j@a.com>Do: \"b@a.com\" <b@a.com>Dw W <w@a.com>Wysłano: wtorek, 2 listopada 2021, 09:26:50 CETTemat: S",
+        );
         assert_eq!(h.cc, ["W <w@a.com>"]);
         assert_eq!(h.subject, Some("S"));
         assert_eq!(h.date, Some("wtorek, 2 listopada 2021, 09:26:50 CET"));

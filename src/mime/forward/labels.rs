@@ -408,38 +408,60 @@ pub(crate) fn phrase_kind(text: &str) -> Option<Phrase> {
 /// regard to case, except the one-letter Italian `I`, which is compared
 /// exactly.
 const FORWARD_PREFIXES: &[&str] = &[
-    "Fwd",  // Gmail, Thunderbird, Apple Mail, MailMate, Missive (all locales)
-    "Fw",   // Outlook (en, cs, hr, hu, sk, nl, pt, ru, ja...), Yahoo! Mail
-    "WG",   // Outlook (de)
-    "VS",   // Outlook (da, no)
-    "RV",   // Outlook (es)
-    "TR",   // Outlook (fr)
-    "PD",   // Outlook (pl)
-    "ENC",  // Outlook (pt-BR)
-    "Redir.", // Outlook Live (ro)
-    "Redir", // Outlook Live (ro)
-    "VB",   // Outlook (sv)
-    "VL",   // Outlook (fi)
+    "Fwd",        // Gmail, Thunderbird, Apple Mail, MailMate, Missive (all locales)
+    "Fw",         // Outlook (en, cs, hr, hu, sk, nl, pt, ru, ja...), Yahoo! Mail
+    "WG",         // Outlook (de)
+    "VS",         // Outlook (da, no)
+    "RV",         // Outlook (es)
+    "TR",         // Outlook (fr)
+    "PD",         // Outlook (pl)
+    "ENC",        // Outlook (pt-BR)
+    "Redir.",     // Outlook Live (ro)
+    "Redir",      // Outlook Live (ro)
+    "VB",         // Outlook (sv)
+    "VL",         // Outlook (fi)
     "Videresend", // New Outlook (no)
-    "İLT",  // Outlook (tr)
-    "ILT",  // Outlook (tr), without the dotted capital
-    "Doorst", // Outlook (nl)
-    "TOV",  // Outlook (hu)
+    "İLT",        // Outlook (tr)
+    "ILT",        // Outlook (tr), without the dotted capital
+    "Doorst",     // Outlook (nl)
+    "TOV",        // Outlook (hu)
     "Továbbítás", // Outlook (hu)
-    "PRSL", // Outlook (hr)
-    "Pārs", // Outlook (lv)
-    "Edasi", // Outlook (et)
-    "Пересл", // Outlook (ru)
-    "Перес", // Mail.ru
-    "ПЕРЕСЛ", // Outlook (uk)
-    "Trans", // Lotus Notes (fr)
-    "転送", // Japanese clients
+    "PRSL",       // Outlook (hr)
+    "Pārs",       // Outlook (lv)
+    "Edasi",      // Outlook (et)
+    "Пересл",     // Outlook (ru)
+    "Перес",      // Mail.ru
+    "ПЕРЕСЛ",     // Outlook (uk)
+    "Trans",      // Lotus Notes (fr)
+    "転送",       // Japanese clients
 ];
 
 /// Subject prefixes of replies.
 const REPLY_PREFIXES: &[&str] = &[
-    "Re", "AW", "SV", "Antw", "Odp", "RES", "RIF", "R", "YNT", "Odg", "Vá", "Atb", "Ats",
-    "Отв", "Ответ", "ВІДП", "Відп", "Réf", "Ref", "Svar", "Vast", "Antwort", "返信", "回复",
+    "Re",
+    "AW",
+    "SV",
+    "Antw",
+    "Odp",
+    "RES",
+    "RIF",
+    "R",
+    "YNT",
+    "Odg",
+    "Vá",
+    "Atb",
+    "Ats",
+    "Отв",
+    "Ответ",
+    "ВІДП",
+    "Відп",
+    "Réf",
+    "Ref",
+    "Svar",
+    "Vast",
+    "Antwort",
+    "返信",
+    "回复",
 ];
 
 /// How a subject line starts.
@@ -473,11 +495,7 @@ pub(crate) fn classify_subject(subject: &str) -> SubjectKind {
     };
     let prefix = rest.get(..colon).unwrap_or("").trim_end();
     // Some clients number repeated prefixes: "Fwd[2]:", "RE(3):".
-    let prefix = prefix
-        .split(['[', '('])
-        .next()
-        .unwrap_or(prefix)
-        .trim_end();
+    let prefix = prefix.split(['[', '(']).next().unwrap_or(prefix).trim_end();
     let after = rest.get(colon + width..).unwrap_or("").trim();
     if prefix == "I" || FORWARD_PREFIXES.iter().any(|p| eq_fold(p, prefix)) {
         return SubjectKind::Forward(after.to_string());
@@ -524,59 +542,219 @@ pub(crate) const ATTRIBUTIONS: &[&str] = &[
 /// least). Croatian has its own table (see `CROATIAN_LABELS`).
 pub(crate) const MONTHS: &[(&str, u8)] = &[
     // en
-    ("jan", 1), ("feb", 2), ("mar", 3), ("apr", 4), ("may", 5), ("jun", 6), ("jul", 7),
-    ("aug", 8), ("sep", 9), ("oct", 10), ("nov", 11), ("dec", 12),
+    ("jan", 1),
+    ("feb", 2),
+    ("mar", 3),
+    ("apr", 4),
+    ("may", 5),
+    ("jun", 6),
+    ("jul", 7),
+    ("aug", 8),
+    ("sep", 9),
+    ("oct", 10),
+    ("nov", 11),
+    ("dec", 12),
     // de, nl, da, no, sv, et
-    ("jän", 1), ("mär", 3), ("mai", 5), ("maj", 5), ("mei", 5), ("okt", 10), ("dez", 12),
-    ("des", 12), ("maart", 3), ("märts", 3), ("detsember", 12), ("oktoober", 10),
+    ("jän", 1),
+    ("mär", 3),
+    ("mai", 5),
+    ("maj", 5),
+    ("mei", 5),
+    ("okt", 10),
+    ("dez", 12),
+    ("des", 12),
+    ("maart", 3),
+    ("märts", 3),
+    ("detsember", 12),
+    ("oktoober", 10),
     // fr
-    ("janv", 1), ("févr", 2), ("fevr", 2), ("avr", 4), ("juin", 6), ("juil", 7), ("août", 8),
-    ("aout", 8), ("déc", 12),
+    ("janv", 1),
+    ("févr", 2),
+    ("fevr", 2),
+    ("avr", 4),
+    ("juin", 6),
+    ("juil", 7),
+    ("août", 8),
+    ("aout", 8),
+    ("déc", 12),
     // es, it, pt, ro
-    ("ene", 1), ("abr", 4), ("ago", 8), ("set", 9), ("dic", 12), ("gen", 1), ("febb", 2),
-    ("magg", 5), ("giu", 6), ("lug", 7), ("ott", 10), ("fev", 2), ("out", 10), ("ian", 1),
-    ("iun", 6), ("iul", 7), ("noi", 11), ("mayo", 5), ("maio", 5), ("junh", 6), ("julh", 7),
-    ("marc", 3), ("mart", 3), ("marzo", 3),
+    ("ene", 1),
+    ("abr", 4),
+    ("ago", 8),
+    ("set", 9),
+    ("dic", 12),
+    ("gen", 1),
+    ("febb", 2),
+    ("magg", 5),
+    ("giu", 6),
+    ("lug", 7),
+    ("ott", 10),
+    ("fev", 2),
+    ("out", 10),
+    ("ian", 1),
+    ("iun", 6),
+    ("iul", 7),
+    ("noi", 11),
+    ("mayo", 5),
+    ("maio", 5),
+    ("junh", 6),
+    ("julh", 7),
+    ("marc", 3),
+    ("mart", 3),
+    ("marzo", 3),
     // fi
-    ("tammi", 1), ("helmi", 2), ("maalis", 3), ("huhti", 4), ("touko", 5), ("kesä", 6),
-    ("heinä", 7), ("elo", 8), ("syys", 9), ("loka", 10), ("marras", 11), ("joulu", 12),
+    ("tammi", 1),
+    ("helmi", 2),
+    ("maalis", 3),
+    ("huhti", 4),
+    ("touko", 5),
+    ("kesä", 6),
+    ("heinä", 7),
+    ("elo", 8),
+    ("syys", 9),
+    ("loka", 10),
+    ("marras", 11),
+    ("joulu", 12),
     // hu
-    ("márc", 3), ("ápr", 4), ("máj", 5), ("jún", 6), ("júl", 7), ("szept", 9),
+    ("márc", 3),
+    ("ápr", 4),
+    ("máj", 5),
+    ("jún", 6),
+    ("júl", 7),
+    ("szept", 9),
     // pl
-    ("sty", 1), ("lut", 2), ("marz", 3), ("kwi", 4), ("czerw", 6), ("lip", 7), ("sierp", 8),
-    ("wrze", 9), ("paź", 10), ("paz", 10), ("lis", 11), ("gru", 12),
+    ("sty", 1),
+    ("lut", 2),
+    ("marz", 3),
+    ("kwi", 4),
+    ("czerw", 6),
+    ("lip", 7),
+    ("sierp", 8),
+    ("wrze", 9),
+    ("paź", 10),
+    ("paz", 10),
+    ("lis", 11),
+    ("gru", 12),
     // cs, sk
-    ("led", 1), ("úno", 2), ("bře", 3), ("dub", 4), ("kvě", 5), ("červen", 6), ("červn", 6),
-    ("červenec", 7), ("července", 7), ("srp", 8), ("zář", 9), ("říj", 10), ("listopad", 11),
-    ("pros", 12), ("január", 1), ("február", 2), ("marec", 3), ("apríl", 4), ("máj", 5),
-    ("október", 10), ("októbr", 10),
+    ("led", 1),
+    ("úno", 2),
+    ("bře", 3),
+    ("dub", 4),
+    ("kvě", 5),
+    ("červen", 6),
+    ("červn", 6),
+    ("červenec", 7),
+    ("července", 7),
+    ("srp", 8),
+    ("zář", 9),
+    ("říj", 10),
+    ("listopad", 11),
+    ("pros", 12),
+    ("január", 1),
+    ("február", 2),
+    ("marec", 3),
+    ("apríl", 4),
+    ("máj", 5),
+    ("október", 10),
+    ("októbr", 10),
     // tr
-    ("oca", 1), ("şub", 2), ("nis", 4), ("may", 5), ("haz", 6), ("tem", 7), ("ağu", 8),
-    ("eyl", 9), ("eki", 10), ("kas", 11), ("ara", 12),
+    ("oca", 1),
+    ("şub", 2),
+    ("nis", 4),
+    ("may", 5),
+    ("haz", 6),
+    ("tem", 7),
+    ("ağu", 8),
+    ("eyl", 9),
+    ("eki", 10),
+    ("kas", 11),
+    ("ara", 12),
     // ru
-    ("янв", 1), ("фев", 2), ("мар", 3), ("апр", 4), ("мая", 5), ("май", 5), ("июн", 6),
-    ("июл", 7), ("авг", 8), ("сен", 9), ("окт", 10), ("ноя", 11), ("дек", 12),
+    ("янв", 1),
+    ("фев", 2),
+    ("мар", 3),
+    ("апр", 4),
+    ("мая", 5),
+    ("май", 5),
+    ("июн", 6),
+    ("июл", 7),
+    ("авг", 8),
+    ("сен", 9),
+    ("окт", 10),
+    ("ноя", 11),
+    ("дек", 12),
     // uk
-    ("січ", 1), ("лют", 2), ("бер", 3), ("кві", 4), ("тра", 5), ("чер", 6), ("лип", 7),
-    ("сер", 8), ("вер", 9), ("жов", 10), ("лис", 11), ("гру", 12),
+    ("січ", 1),
+    ("лют", 2),
+    ("бер", 3),
+    ("кві", 4),
+    ("тра", 5),
+    ("чер", 6),
+    ("лип", 7),
+    ("сер", 8),
+    ("вер", 9),
+    ("жов", 10),
+    ("лис", 11),
+    ("гру", 12),
 ];
 
 /// Croatian month names, tried first when the block is Croatian.
 pub(crate) const MONTHS_HR: &[(&str, u8)] = &[
-    ("sij", 1), ("velj", 2), ("ožu", 3), ("tra", 4), ("svi", 5), ("lip", 6), ("srp", 7),
-    ("kol", 8), ("ruj", 9), ("lis", 10), ("stu", 11), ("pro", 12),
+    ("sij", 1),
+    ("velj", 2),
+    ("ožu", 3),
+    ("tra", 4),
+    ("svi", 5),
+    ("lip", 6),
+    ("srp", 7),
+    ("kol", 8),
+    ("ruj", 9),
+    ("lis", 10),
+    ("stu", 11),
+    ("pro", 12),
 ];
 
 /// Time-zone abbreviations clients write after a date, with their offset
 /// in minutes. Ambiguous abbreviations (IST, CST in Asia) are left out: a
 /// date with one of those gets the unknown offset.
 pub(crate) const ZONES: &[(&str, i32)] = &[
-    ("UTC", 0), ("GMT", 0), ("UT", 0), ("Z", 0), ("WET", 0), ("WEST", 60), ("BST", 60),
-    ("CET", 60), ("CEST", 120), ("MEZ", 60), ("MESZ", 120), ("SEČ", 60), ("SELČ", 120),
-    ("SEC", 60), ("EET", 120), ("EEST", 180), ("OEZ", 120), ("OESZ", 180), ("MSK", 180),
-    ("EST", -300), ("EDT", -240), ("CST", -360), ("CDT", -300), ("MST", -420), ("MDT", -360),
-    ("PST", -480), ("PDT", -420), ("AKST", -540), ("AKDT", -480), ("HST", -600), ("JST", 540),
-    ("KST", 540), ("AEST", 600), ("AEDT", 660), ("NZST", 720), ("NZDT", 780), ("TRT", 180),
+    ("UTC", 0),
+    ("GMT", 0),
+    ("UT", 0),
+    ("Z", 0),
+    ("WET", 0),
+    ("WEST", 60),
+    ("BST", 60),
+    ("CET", 60),
+    ("CEST", 120),
+    ("MEZ", 60),
+    ("MESZ", 120),
+    ("SEČ", 60),
+    ("SELČ", 120),
+    ("SEC", 60),
+    ("EET", 120),
+    ("EEST", 180),
+    ("OEZ", 120),
+    ("OESZ", 180),
+    ("MSK", 180),
+    ("EST", -300),
+    ("EDT", -240),
+    ("CST", -360),
+    ("CDT", -300),
+    ("MST", -420),
+    ("MDT", -360),
+    ("PST", -480),
+    ("PDT", -420),
+    ("AKST", -540),
+    ("AKDT", -480),
+    ("HST", -600),
+    ("JST", 540),
+    ("KST", 540),
+    ("AEST", 600),
+    ("AEDT", 660),
+    ("NZST", 720),
+    ("NZDT", 780),
+    ("TRT", 180),
 ];
 
 /// Compares two strings without regard to case, allocation-free.
@@ -610,7 +788,8 @@ pub(crate) fn eq_fold_spaces(a: &str, b: &str) -> bool {
 }
 
 fn words(s: &str) -> impl Iterator<Item = &str> {
-    s.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty())
+    s.split(|c: char| c.is_whitespace())
+        .filter(|w| !w.is_empty())
 }
 
 #[cfg(test)]

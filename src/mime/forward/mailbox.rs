@@ -222,7 +222,9 @@ pub(crate) fn is_address(s: &str) -> bool {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !s.chars().any(|c| c.is_whitespace() || "<>()[],;:\"".contains(c))
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || "<>()[],;:\"".contains(c))
 }
 
 #[cfg(test)]
@@ -244,11 +246,17 @@ mod tests {
     fn common_forms() {
         assert_eq!(
             pairs("Walter Sheltan <w@acme.com>, Nicholas <n@globex.corp>"),
-            [p(Some("Walter Sheltan"), "w@acme.com"), p(Some("Nicholas"), "n@globex.corp")]
+            [
+                p(Some("Walter Sheltan"), "w@acme.com"),
+                p(Some("Nicholas"), "n@globex.corp")
+            ]
         );
         assert_eq!(pairs("<b@acme.com>"), [p(None, "b@acme.com")]);
         assert_eq!(pairs("b@acme.com <b@acme.com>"), [p(None, "b@acme.com")]);
-        assert_eq!(pairs("\"b@acme.com\" <b@acme.com>"), [p(None, "b@acme.com")]);
+        assert_eq!(
+            pairs("\"b@acme.com\" <b@acme.com>"),
+            [p(None, "b@acme.com")]
+        );
         assert_eq!(
             pairs("w@acme.com, Nicholas <n@globex.corp>"),
             [p(None, "w@acme.com"), p(Some("Nicholas"), "n@globex.corp")]
@@ -259,11 +267,17 @@ mod tests {
     fn commas_and_quotes_in_names() {
         assert_eq!(
             pairs("Bessie, Berry <b@acme.com>, s@globex.corp <s@globex.corp>"),
-            [p(Some("Bessie, Berry"), "b@acme.com"), p(None, "s@globex.corp")]
+            [
+                p(Some("Bessie, Berry"), "b@acme.com"),
+                p(None, "s@globex.corp")
+            ]
         );
         assert_eq!(
             pairs("'Bessie, Berry' <b@acme.com>, \"Suzanne\" <s@globex.corp>"),
-            [p(Some("Bessie, Berry"), "b@acme.com"), p(Some("Suzanne"), "s@globex.corp")]
+            [
+                p(Some("Bessie, Berry"), "b@acme.com"),
+                p(Some("Suzanne"), "s@globex.corp")
+            ]
         );
         assert_eq!(
             pairs("'w@acme.com' <w@acme.com>, \"'n@globex.corp'\" <n@globex.corp>"),
@@ -275,23 +289,46 @@ mod tests {
     fn outlook_forms() {
         assert_eq!(
             pairs("Walter Sheltan [mailto:w@acme.com], Nicholas [mailto:n@globex.corp]"),
-            [p(Some("Walter Sheltan"), "w@acme.com"), p(Some("Nicholas"), "n@globex.corp")]
+            [
+                p(Some("Walter Sheltan"), "w@acme.com"),
+                p(Some("Nicholas"), "n@globex.corp")
+            ]
         );
         assert_eq!(
-            pairs("Suzanne <s@globex.corp<mailto:s@globex.corp>>; Laura <l@dayrep.com<mailto:l@dayrep.com>>;"),
-            [p(Some("Suzanne"), "s@globex.corp"), p(Some("Laura"), "l@dayrep.com")]
+            pairs(
+                "Suzanne <s@globex.corp<mailto:s@globex.corp>>; Laura <l@dayrep.com<mailto:l@dayrep.com>>;"
+            ),
+            [
+                p(Some("Suzanne"), "s@globex.corp"),
+                p(Some("Laura"), "l@dayrep.com")
+            ]
         );
         let from = parse_one(
             "John Doe<mailto:j@acme.com> <j@acme.com<mailto:j@acme.com>> on behalf of t@acme.com<mailto:t@acme.com>",
         );
-        assert_eq!(from, Some(Mailbox { name: Some("John Doe".into()), address: "j@acme.com".into() }));
-        assert_eq!(pairs("Foo Bar (foo@bar.example)"), [p(Some("Foo Bar"), "foo@bar.example")]);
-        assert_eq!(pairs("John Doe (<j@acme.com>)"), [p(Some("John Doe"), "j@acme.com")]);
+        assert_eq!(
+            from,
+            Some(Mailbox {
+                name: Some("John Doe".into()),
+                address: "j@acme.com".into()
+            })
+        );
+        assert_eq!(
+            pairs("Foo Bar (foo@bar.example)"),
+            [p(Some("Foo Bar"), "foo@bar.example")]
+        );
+        assert_eq!(
+            pairs("John Doe (<j@acme.com>)"),
+            [p(Some("John Doe"), "j@acme.com")]
+        );
     }
 
     #[test]
     fn names_without_address() {
         assert_eq!(pairs("Valéry"), [p(Some("Valéry"), "")]);
-        assert_eq!(pairs("John (Sales) <j@acme.com>"), [p(Some("John (Sales)"), "j@acme.com")]);
+        assert_eq!(
+            pairs("John (Sales) <j@acme.com>"),
+            [p(Some("John (Sales)"), "j@acme.com")]
+        );
     }
 }

@@ -121,10 +121,10 @@ pub fn parse_text_in(body: &str, subject: Option<&str>, context: Context) -> For
         from = block.body_start.max(block.start + 1);
         found.push(block);
     }
-    if found.is_empty() {
-        if let Some(block) = weak.then(|| unknown_run(&lines)).flatten() {
-            found.push(block);
-        }
+    if found.is_empty()
+        && let Some(block) = weak.then(|| unknown_run(&lines)).flatten()
+    {
+        found.push(block);
     }
     let Some(outer) = found.first() else {
         return Forward {
@@ -250,15 +250,13 @@ fn find<'a>(lines: &[Line<'a>], from: usize, weak: bool) -> Option<Found<'a>> {
     for i in from..lines.len() {
         let line = lines.get(i)?;
         let content = line.content();
-        if let Some(sep) = separator::separator(content) {
-            if let Some(found) = after_separator(lines, i, sep) {
-                return Some(found);
-            }
+        if let Some(sep) = separator::separator(content)
+            && let Some(found) = after_separator(lines, i, sep)
+        {
+            return Some(found);
         }
-        if weak {
-            if let Some(found) = header_run(lines, i).or_else(|| attributed(lines, i)) {
-                return Some(found);
-            }
+        if weak && let Some(found) = header_run(lines, i).or_else(|| attributed(lines, i)) {
+            return Some(found);
         }
     }
     None
@@ -453,7 +451,11 @@ impl Forward {
         Report {
             forwarded: self.forwarded,
             message: self.message.clone(),
-            email: self.email.as_ref().map(ReportEmail::from).unwrap_or_default(),
+            email: self
+                .email
+                .as_ref()
+                .map(ReportEmail::from)
+                .unwrap_or_default(),
             chain: self.chain.iter().map(ReportEmail::from).collect(),
             unsupported_language: self.unsupported_language,
         }
@@ -489,7 +491,16 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_input() {
-        for body in ["", ">", "\u{feff}", "-----", "From:", "a\r", "送信元：", "> ---- x ----\n> Von:"] {
+        for body in [
+            "",
+            ">",
+            "\u{feff}",
+            "-----",
+            "From:",
+            "a\r",
+            "送信元：",
+            "> ---- x ----\n> Von:",
+        ] {
             let _ = parse_text(body, Some("Fwd:"));
             let _ = parse_text(body, None);
         }

@@ -111,7 +111,10 @@ mod tests {
             separator("---------- Forwarded message ---------"),
             known(Phrase::Forward, "")
         );
-        assert_eq!(separator("-----Original Message-----"), known(Phrase::Original, ""));
+        assert_eq!(
+            separator("-----Original Message-----"),
+            known(Phrase::Original, "")
+        );
         assert_eq!(
             separator("-------- Preposlaná správa --- Forwarded Message --------"),
             known(Phrase::Forward, "")
@@ -120,10 +123,22 @@ mod tests {
             separator("   ----- Forwarded Message ----- From: J <j@a.com>"),
             known(Phrase::Forward, " From: J <j@a.com>")
         );
-        assert_eq!(separator("Begin forwarded message:"), known(Phrase::Forward, ""));
-        assert_eq!(separator("Début du message réexpédié :"), known(Phrase::Forward, ""));
-        assert_eq!(separator("________________________________"), Some(Separator::Underscores));
-        assert_eq!(separator("----- Xyzzy plugh -----"), Some(Separator::Unknown { rest: "" }));
+        assert_eq!(
+            separator("Begin forwarded message:"),
+            known(Phrase::Forward, "")
+        );
+        assert_eq!(
+            separator("Début du message réexpédié :"),
+            known(Phrase::Forward, "")
+        );
+        assert_eq!(
+            separator("________________________________"),
+            Some(Separator::Underscores)
+        );
+        assert_eq!(
+            separator("----- Xyzzy plugh -----"),
+            Some(Separator::Unknown { rest: "" })
+        );
         assert_eq!(separator("-- "), None);
         assert_eq!(separator("---"), None);
         assert_eq!(separator("Hello:"), None);
