@@ -158,7 +158,12 @@ fn cjk_date(toks: &[Tok<'_>], used: &mut [bool]) -> Option<(u32, u32, u32, usize
 }
 
 fn month_of(word: &str, croatian: bool) -> Option<u32> {
+    // Every stem has three letters at least.
+    if word.chars().nth(2).is_none() {
+        return None;
+    }
     let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+    let first = *lower.as_bytes().first()?;
     let tables: &[&[(&str, u8)]] = if croatian {
         &[MONTHS_HR, MONTHS]
     } else {
@@ -167,6 +172,9 @@ fn month_of(word: &str, croatian: bool) -> Option<u32> {
     for table in tables {
         let mut best: Option<(usize, u8)> = None;
         for &(stem, month) in *table {
+            if stem.as_bytes().first() != Some(&first) {
+                continue;
+            }
             let score = if lower.starts_with(stem) {
                 stem.chars().count()
             } else if lower.chars().count() >= 3 && stem.starts_with(lower.as_str()) {

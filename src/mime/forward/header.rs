@@ -134,7 +134,7 @@ pub(crate) fn parse_block<'a>(lines: &[Line<'a>], start: usize, depth: usize) ->
             match found.field {
                 Some(field) => {
                     // Yahoo! Mail may glue the whole block onto one line.
-                    if i == first && field == Field::From {
+                    if i == first && field == Field::From && content.matches(':').count() >= 3 {
                         let glued = unglue(content);
                         if glued.known >= 3 {
                             header = glued;
@@ -239,7 +239,7 @@ fn glued_label_at(text: &str, at: usize) -> Option<(&'static str, Field, usize)>
     let rest = text.get(at..)?;
     let first = rest.as_bytes().first()?;
     let mut best: Option<(&'static str, Field, usize)> = None;
-    let with_colon = labels::glued_labels().filter_map(|(label, field)| {
+    let with_colon = labels::glued_labels().filter_map(|&(label, field)| {
         if label.as_bytes().first() != Some(first) || !rest.starts_with(label) {
             return None;
         }

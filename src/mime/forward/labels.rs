@@ -8,6 +8,9 @@
 //! other clients of rule F2 (see docs/forward.md). Matching is
 //! case-insensitive everywhere except where a table says otherwise.
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
 /// The header field a label names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Field {
@@ -243,10 +246,40 @@ const CROATIAN_LABELS: &[&str] = &["Šalje", "Pošiljatelj", "Prima", "Naslov", 
 
 /// The field a label names, if the label is known.
 pub(crate) fn field_of(label: &str) -> Option<Field> {
-    LABELS
-        .iter()
-        .find(|(known, _)| eq_fold(known, label))
-        .map(|&(_, field)| field)
+    static INDEX: OnceLock<HashMap<String, Field>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| index(LABELS));
+    if label.len() > MAX_KEY {
+        return None;
+    }
+    index.get(&key(label)).copied()
+}
+
+/// Longest label or phrase, in bytes: longer text is neither.
+const MAX_KEY: usize = 80;
+
+/// The lookup key of a label or phrase: lower case, white space runs made
+/// one space.
+fn key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in words(text) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        if word.is_ascii() {
+            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        } else {
+            out.extend(word.chars().flat_map(char::to_lowercase));
+        }
+    }
+    out
+}
+
+fn index<T: Copy>(table: &[(&str, T)]) -> HashMap<String, T> {
+    let mut map = HashMap::with_capacity(table.len());
+    for &(text, value) in table {
+        map.entry(key(text)).or_insert(value);
+    }
+    map
 }
 
 /// Whether a label is one only Croatian clients write.
@@ -256,13 +289,10 @@ pub(crate) fn is_croatian_label(label: &str) -> bool {
 
 /// Labels Yahoo! Mail glues together on one line, some without their colon
 /// (Polish `Dw`, Portuguese `Assunto`): tried, longest first, at every
-/// position of that line. Case-sensitive, so that they are not found inside
-/// words.
-pub(crate) fn glued_labels() -> impl Iterator<Item = (&'static str, Field)> {
-    LABELS
-        .iter()
-        .copied()
-        .filter(|(label, _)| label.chars().next().is_some_and(char::is_uppercase))
+/// position of that line that does not follow a lower-case letter.
+/// Compared case-sensitively, so that they are not found inside words.
+pub(crate) fn glued_labels() -> impl Iterator<Item = &'static (&'static str, Field)> {
+    LABELS.iter()
 }
 
 /// Labels that Yahoo! Mail writes without a colon.
@@ -398,10 +428,12 @@ const PHRASES: &[(&str, Phrase)] = &[
 
 /// What a phrase (the text between the dashes, or before the colon) says.
 pub(crate) fn phrase_kind(text: &str) -> Option<Phrase> {
-    PHRASES
-        .iter()
-        .find(|(known, _)| eq_fold_spaces(known, text))
-        .map(|&(_, kind)| kind)
+    static INDEX: OnceLock<HashMap<String, Phrase>> = OnceLock::new();
+    let index = INDEX.get_or_init(|| index(PHRASES));
+    if text.len() > MAX_KEY || text.is_empty() {
+        return None;
+    }
+    index.get(&key(text)).copied()
 }
 
 /// Subject prefixes of forwards, per client and language. Compared without

@@ -6,21 +6,31 @@
 /// lone CR turned into LF, no-break spaces into plain spaces (HubSpot,
 /// IONOS).
 pub(crate) fn normalize(body: &str) -> String {
+    // The three characters start with these bytes in UTF-8 (CR, U+FEFF,
+    // U+00A0); text without them is copied as is.
+    let special = |b: &u8| matches!(b, b'\r' | 0xEF | 0xC2);
+    if !body.as_bytes().iter().any(special) {
+        return body.to_string();
+    }
     let mut out = String::with_capacity(body.len());
-    let mut chars = body.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\u{feff}' => {}
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
+    let mut rest = body;
+    while let Some(at) = rest.find(['\r', '\u{feff}', '\u{a0}']) {
+        out.push_str(rest.get(..at).unwrap_or(""));
+        let tail = rest.get(at..).unwrap_or("");
+        let mut chars = tail.chars();
+        match chars.next() {
+            Some('\r') => {
                 out.push('\n');
+                rest = tail.strip_prefix("\r\n").unwrap_or_else(|| chars.as_str());
             }
-            '\u{a0}' => out.push(' '),
-            _ => out.push(c),
+            Some('\u{a0}') => {
+                out.push(' ');
+                rest = chars.as_str();
+            }
+            _ => rest = chars.as_str(),
         }
     }
+    out.push_str(rest);
     out
 }
 

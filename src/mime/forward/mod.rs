@@ -330,8 +330,8 @@ fn attributed<'a>(lines: &[Line<'a>], i: usize) -> Option<Found<'a>> {
     let (attribution, used) = match attribution::parse(content) {
         Some(a) => (owned(a), 1),
         None => {
-            let next = lines.get(i + 1)?.content();
-            if next.trim().chars().count() > 40 {
+            let next = lines.get(i + 1)?.content().trim();
+            if !next.ends_with(':') || next.len() > 80 {
                 return None;
             }
             let joined = format!("{} {}", content.trim_end(), next.trim());
