@@ -20,3 +20,12 @@ pub fn parse_forward_html(html: &str, subject: Option<String>) -> Result<JsValue
     to_js(&forward::parse_html(html, subject.as_deref()).report())
         .map_err(|e| JsValue::from_str(&format!("crmlog: {e}")))
 }
+
+/// [`parse_forward_text`] as a JSON string (for callers that pass the
+/// result on as text, or parse it with `JSON.parse`, which is cheaper than
+/// building the object field by field across the boundary).
+#[wasm_bindgen]
+pub fn parse_forward_text_json(body: &str, subject: Option<String>) -> Result<String, JsValue> {
+    serde_json::to_string(&forward::parse_text(body, subject.as_deref()).report())
+        .map_err(|e| JsValue::from_str(&format!("crmlog: {e}")))
+}

@@ -393,8 +393,27 @@ fn entity(name: &str) -> Option<char> {
         "shy" => '\u{ad}',
         "zwnj" => '\u{200c}',
         "zwj" => '\u{200d}',
-        _ => return None,
+        _ => return latin1(name),
     })
+}
+
+/// Named references of the Latin-1 letters (Outlook writes `&uuml;`).
+fn latin1(name: &str) -> Option<char> {
+    const LETTERS: &str = "AEligÆAacuteÁAcircÂAgraveÀAringÅAtildeÃAumlÄCcedilÇETHÐEacuteÉEcircÊEgraveÈEumlËIacuteÍIcircÎIgraveÌIumlÏNtildeÑOacuteÓOcircÔOgraveÒOslashØOtildeÕOumlÖTHORNÞUacuteÚUcircÛUgraveÙUumlÜYacuteÝaacuteáacircâaeligæagraveàaringåatildeãaumläccedilçeacuteéecircêegraveèethðeumlëiacuteíicircîigraveìiumlïntildeñoacuteóocircôograveòoslashøotildeõoumlöszligßthornþuacuteúucircûugraveùuumlüyacuteýyumlÿ";
+    // The table is name then letter, repeated: find the name followed by a
+    // non-ASCII letter, at a place where a name starts.
+    let mut rest = LETTERS;
+    while !rest.is_empty() {
+        let split = rest.find(|c: char| !c.is_ascii()).unwrap_or(rest.len());
+        let key = rest.get(..split).unwrap_or("");
+        let mut tail = rest.get(split..).unwrap_or("").chars();
+        let letter = tail.next();
+        if key == name {
+            return letter;
+        }
+        rest = tail.as_str();
+    }
+    None
 }
 
 #[cfg(test)]
@@ -403,8 +422,8 @@ mod tests {
 
     #[test]
     fn blocks_breaks_and_entities() {
-        let t = to_text("<div>a&amp;b</div><div><br></div><p>c&nbsp;d &#233; &#x41;</p>");
-        assert_eq!(t, "a&b\n\nc\u{a0}d é A\n");
+        let t = to_text("<div>a&amp;b</div><div><br></div><p>c&nbsp;d &#233; &#x41; &uuml;&szlig;&AElig;&yuml;&bogus;</p>");
+        assert_eq!(t, "a&b\n\nc\u{a0}d é A üßÆÿ&bogus;\n");
     }
 
     #[test]

@@ -9,7 +9,32 @@
 //! case-insensitive everywhere except where a table says otherwise.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
+
+/// FNV-1a: the keys are a few bytes long and not chosen by an attacker
+/// (the tables are fixed; a lookup only hashes the candidate), so the
+/// standard library's DoS-resistant hasher would only cost time, which
+/// shows in WebAssembly.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+type Index<T> = HashMap<String, T, BuildHasherDefault<Fnv>>;
 
 /// The header field a label names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -246,7 +271,7 @@ const CROATIAN_LABELS: &[&str] = &["Šalje", "Pošiljatelj", "Prima", "Naslov", 
 
 /// The field a label names, if the label is known.
 pub(crate) fn field_of(label: &str) -> Option<Field> {
-    static INDEX: OnceLock<HashMap<String, Field>> = OnceLock::new();
+    static INDEX: OnceLock<Index<Field>> = OnceLock::new();
     let index = INDEX.get_or_init(|| index(LABELS));
     if label.len() > MAX_KEY {
         return None;
@@ -274,8 +299,8 @@ fn key(text: &str) -> String {
     out
 }
 
-fn index<T: Copy>(table: &[(&str, T)]) -> HashMap<String, T> {
-    let mut map = HashMap::with_capacity(table.len());
+fn index<T: Copy>(table: &[(&str, T)]) -> Index<T> {
+    let mut map = Index::with_capacity_and_hasher(table.len(), BuildHasherDefault::default());
     for &(text, value) in table {
         map.entry(key(text)).or_insert(value);
     }
@@ -428,7 +453,7 @@ const PHRASES: &[(&str, Phrase)] = &[
 
 /// What a phrase (the text between the dashes, or before the colon) says.
 pub(crate) fn phrase_kind(text: &str) -> Option<Phrase> {
-    static INDEX: OnceLock<HashMap<String, Phrase>> = OnceLock::new();
+    static INDEX: OnceLock<Index<Phrase>> = OnceLock::new();
     let index = INDEX.get_or_init(|| index(PHRASES));
     if text.len() > MAX_KEY || text.is_empty() {
         return None;
