@@ -30,7 +30,11 @@ function measure(name, parse) {
 
 const require = createRequire(import.meta.url);
 const wasm = require(path.resolve(process.argv[2], "crmlog.js"));
-measure("crmlog wasm parse_forward_text", (b, s) => wasm.parse_forward_text(b, s ?? undefined));
+measure("crmlog wasm parse_forward_text (object)", (b, s) => wasm.parse_forward_text(b, s ?? undefined));
+if (wasm.parse_forward_text_json) {
+  measure("crmlog wasm parse_forward_text_json + JSON.parse", (b, s) =>
+    JSON.parse(wasm.parse_forward_text_json(b, s ?? undefined)));
+}
 
 if (process.argv[3]) {
   const { default: EmailForwardParser } = await import(path.resolve(process.argv[3]));
