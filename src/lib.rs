@@ -5,6 +5,7 @@
 //! `features`, `bindings`) exist only for `wasm32`, and the native edges
 //! (`sandbox`, `cli`) only off it. See ARCHITECTURE.md for the code map.
 
+pub mod censor;
 pub mod crm;
 pub mod mime;
 pub mod policy;
@@ -17,7 +18,7 @@ pub mod sandbox;
 
 #[cfg(target_arch = "wasm32")]
 pub mod bindings;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "content"))]
 pub mod features;
 #[cfg(target_arch = "wasm32")]
 pub mod sites;

@@ -38,7 +38,7 @@ impl fmt::Display for ParseError {
                 "a tracking id has {BODY_LEN} characters after \"crml-\", not {n}"
             ),
             ParseError::BadCharacter(c) => {
-                write!(f, "{c:?} is not a base32 character (a-z, 2-7)")
+                write!(f, "'{c}' is not a base32 character (a-z, 2-7)")
             }
             ParseError::NonCanonicalTail => {
                 write!(f, "the last character encodes bits beyond 128")
@@ -135,6 +135,332 @@ impl fmt::Display for TrackingId {
     }
 }
 
+/// The header field that carries an id (carrier 1).
+pub const HEADER: &str = "X-Crmlog-Id";
+/// The HTML attribute that carries an id (carrier 2, the body marker).
+pub const MARKER_ATTRIBUTE: &str = "data-crmlog-id";
+
+/// The ways an id travels inside a message (spec/tracking.md, "Carriers").
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Carrier {
+    /// `X-Crmlog-Id: <id>`.
+    Header,
+    /// An HTML element with `data-crmlog-id="<id>"`.
+    BodyMarker,
+    /// An `<img>` whose `src` ends in `/o/<id>.gif`.
+    Pixel,
+    /// A recipient `local+<id>@domain`.
+    BccAddress,
+}
+
+impl Carrier {
+    /// A stable lower-case name for messages and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Carrier::Header => "header",
+            Carrier::BodyMarker => "body_marker",
+            Carrier::Pixel => "pixel",
+            Carrier::BccAddress => "bcc_address",
+        }
+    }
+}
+
+/// What [`find`] read from a message.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Finding {
+    /// Every carrier found names this id.
+    Found {
+        /// The id.
+        id: TrackingId,
+        /// The carriers that named it, each once, in [`Carrier`] order.
+        carriers: Vec<Carrier>,
+    },
+    /// No carrier holds an id.
+    None,
+    /// Carriers name different ids: by the spec, no id, and a warning.
+    Conflict {
+        /// Each carrier with each distinct id it named.
+        found: Vec<(Carrier, TrackingId)>,
+    },
+}
+
+impl Finding {
+    /// The id, only when the carriers agree.
+    pub fn id(&self) -> Option<&TrackingId> {
+        match self {
+            Finding::Found { id, .. } => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The warning to show when carriers disagree. Ids are random and
+    /// carry no private data, so they may appear in it.
+    pub fn warning(&self) -> Option<String> {
+        match self {
+            Finding::Conflict { found } => {
+                let list: Vec<String> = found
+                    .iter()
+                    .map(|(c, id)| format!("{}={id}", c.name()))
+                    .collect();
+                Some(format!(
+                    "tracking id carriers disagree ({}); no id used",
+                    list.join(", ")
+                ))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Carrier 1: the header field line, without line end.
+pub fn header_field(id: &TrackingId) -> String {
+    format!("{HEADER}: {id}")
+}
+
+/// Carrier 2: the invisible marker element.
+pub fn body_marker(id: &TrackingId) -> String {
+    format!(
+        "<div {MARKER_ATTRIBUTE}=\"{id}\" style=\"display:none;max-height:0;overflow:hidden\"></div>"
+    )
+}
+
+/// Carrier 3: the pixel URL under a pixel base URL (a setting).
+pub fn pixel_url(base: &str, id: &TrackingId) -> String {
+    format!("{}/o/{id}.gif", base.trim_end_matches('/'))
+}
+
+/// Carrier 3: the pixel element.
+pub fn pixel_img(base: &str, id: &TrackingId) -> String {
+    format!(
+        "<img src=\"{}\" width=\"1\" height=\"1\" alt=\"\" style=\"border:0\">",
+        html_attr_escape(&pixel_url(base, id))
+    )
+}
+
+/// Carrier 4: the plus-address of a BCC inbox address, or `None` when the
+/// inbox address has no `@`. An existing `+tag` is kept and the id goes
+/// after it, since the id is always the last `+` segment.
+pub fn bcc_address(inbox: &str, id: &TrackingId) -> Option<String> {
+    let inbox = inbox.trim();
+    let (local, domain) = inbox.rsplit_once('@')?;
+    if local.is_empty() || domain.is_empty() {
+        return None;
+    }
+    Some(format!("{local}+{id}@{domain}"))
+}
+
+/// Puts an HTML snippet at the end of an HTML body: before `</body>` when
+/// there is one, else appended.
+pub fn append_to_html(html: &str, snippet: &str) -> String {
+    let mut out = String::with_capacity(html.len() + snippet.len());
+    let needle = b"</body";
+    let last = html
+        .as_bytes()
+        .windows(needle.len())
+        .rposition(|w| w.eq_ignore_ascii_case(needle));
+    match last {
+        Some(at) => {
+            // `at` is the index of '<', an ASCII byte, so a char boundary.
+            let (head, tail) = html.split_at(at);
+            out.push_str(head);
+            out.push_str(snippet);
+            out.push_str(tail);
+        }
+        None => {
+            out.push_str(html);
+            out.push_str(snippet);
+        }
+    }
+    out
+}
+
+/// Carrier 2 written into an HTML body.
+pub fn embed_body_marker(html: &str, id: &TrackingId) -> String {
+    append_to_html(html, &body_marker(id))
+}
+
+/// Carrier 3 written into an HTML body.
+pub fn embed_pixel(html: &str, base: &str, id: &TrackingId) -> String {
+    append_to_html(html, &pixel_img(base, id))
+}
+
+fn html_attr_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('"', "&quot;")
+}
+
+/// Header fields in which a BCC plus-address may show up: a BCC inbox's
+/// copy usually lost its Bcc field and names its recipient in delivery
+/// headers instead.
+const ADDRESS_HEADERS: [&str; 9] = [
+    "bcc",
+    "to",
+    "cc",
+    "delivered-to",
+    "x-original-to",
+    "envelope-to",
+    "x-envelope-to",
+    "x-forwarded-to",
+    "received",
+];
+
+/// Looks for the id in every carrier of a parsed message; all that are
+/// found must agree (spec/tracking.md). Never panics.
+pub fn find(message: &crate::mime::Message) -> Finding {
+    let mut found: Vec<(Carrier, TrackingId)> = Vec::new();
+    let mut add = |carrier: Carrier, id: TrackingId| {
+        if !found.iter().any(|(c, i)| *c == carrier && *i == id) {
+            found.push((carrier, id));
+        }
+    };
+
+    for value in message.header_all(HEADER) {
+        let value = value.trim();
+        let value = value
+            .strip_prefix('<')
+            .and_then(|v| v.strip_suffix('>'))
+            .unwrap_or(value)
+            .trim();
+        if let Ok(id) = TrackingId::parse(value) {
+            add(Carrier::Header, id);
+        }
+    }
+
+    if let Some(html) = &message.html {
+        for id in marker_ids(html) {
+            add(Carrier::BodyMarker, id);
+        }
+        for id in pixel_ids(html) {
+            add(Carrier::Pixel, id);
+        }
+    }
+
+    let mailboxes = message
+        .bcc
+        .iter()
+        .chain(message.to.iter())
+        .chain(message.cc.iter())
+        .map(|m| m.address.as_str());
+    for address in mailboxes {
+        for id in plus_ids(address) {
+            add(Carrier::BccAddress, id);
+        }
+    }
+    for (name, value) in &message.headers {
+        let lower = name.to_ascii_lowercase();
+        if ADDRESS_HEADERS.contains(&lower.as_str()) {
+            for id in plus_ids(value) {
+                add(Carrier::BccAddress, id);
+            }
+        }
+    }
+
+    found.sort();
+    let first = found.first().map(|(_, id)| id.clone());
+    match first {
+        None => Finding::None,
+        Some(id) if found.iter().all(|(_, i)| *i == id) => Finding::Found {
+            id,
+            carriers: found.into_iter().map(|(c, _)| c).collect(),
+        },
+        Some(_) => Finding::Conflict { found },
+    }
+}
+
+/// Finds an id in a raw message (parses it first).
+pub fn find_raw(raw: &[u8]) -> Finding {
+    find(&crate::mime::parse(raw))
+}
+
+/// Case-insensitive search for an ASCII needle from `from`.
+fn find_ascii_ci(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    let hay_tail = hay.get(from..)?;
+    hay_tail
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|p| p + from)
+}
+
+/// The id that starts at byte `at` of `text`, if one does. Reads exactly
+/// the id's length, so a longer run of base32 letters is not an id.
+fn id_at(text: &str, at: usize) -> Option<TrackingId> {
+    let candidate = text.get(at..at.checked_add(PREFIX.len() + BODY_LEN)?)?;
+    let id = TrackingId::parse(candidate).ok()?;
+    let next = text.as_bytes().get(at + PREFIX.len() + BODY_LEN);
+    match next {
+        Some(b) if b.is_ascii_alphanumeric() => None,
+        _ => Some(id),
+    }
+}
+
+/// Values of `data-crmlog-id` attributes in HTML.
+fn marker_ids(html: &str) -> Vec<TrackingId> {
+    let bytes = html.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = find_ascii_ci(bytes, MARKER_ATTRIBUTE.as_bytes(), from) {
+        from = at + MARKER_ATTRIBUTE.len();
+        let mut i = from;
+        let skip_ws = |i: &mut usize| {
+            while bytes.get(*i).is_some_and(|b| b.is_ascii_whitespace()) {
+                *i += 1;
+            }
+        };
+        skip_ws(&mut i);
+        if bytes.get(i) != Some(&b'=') {
+            continue;
+        }
+        i += 1;
+        skip_ws(&mut i);
+        if matches!(bytes.get(i), Some(b'"') | Some(b'\'')) {
+            i += 1;
+        }
+        if let Some(id) = id_at(html, i) {
+            out.push(id);
+        }
+    }
+    out
+}
+
+/// Ids in pixel URLs: `/o/<id>.gif` anywhere in the HTML, whatever the
+/// base URL (a setting the parser of a received message cannot know).
+fn pixel_ids(html: &str) -> Vec<TrackingId> {
+    let bytes = html.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = find_ascii_ci(bytes, b"/o/", from) {
+        from = at + 3;
+        let end = from + PREFIX.len() + BODY_LEN;
+        let gif = bytes.get(end..end + 4);
+        if gif.is_some_and(|g| g.eq_ignore_ascii_case(b".gif"))
+            && let Some(id) = html.get(from..end).and_then(|c| TrackingId::parse(c).ok())
+        {
+            out.push(id);
+        }
+    }
+    out
+}
+
+/// Ids in plus-addresses `local+<id>@domain` within a text.
+fn plus_ids(text: &str) -> Vec<TrackingId> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(at) = find_ascii_ci(bytes, b"+crml-", from) {
+        from = at + 1;
+        let end = from + PREFIX.len() + BODY_LEN;
+        if bytes.get(end) == Some(&b'@')
+            && let Some(id) = text.get(from..end).and_then(|c| TrackingId::parse(c).ok())
+        {
+            out.push(id);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,5 +512,71 @@ mod tests {
             let id = TrackingId::generate().unwrap();
             assert_eq!(TrackingId::parse(id.as_str()).unwrap(), id);
         }
+    }
+
+    fn id() -> TrackingId {
+        TrackingId::parse("crml-5knz5jl7dedbbq6rwxvrobvw5m").unwrap()
+    }
+
+    #[test]
+    fn every_carrier_is_found() {
+        let id = id();
+        let html = embed_pixel(
+            &embed_body_marker("<html><body><p>Hi</p></body></html>", &id),
+            "https://crm.example/t/",
+            &id,
+        );
+        assert!(html.ends_with("</body></html>"));
+        let raw = format!(
+            "From: a@x\r\nBcc: {}\r\n{}\r\nContent-Type: text/html\r\n\r\n{html}",
+            bcc_address("log@bcc.example", &id).unwrap(),
+            header_field(&id)
+        );
+        match find_raw(raw.as_bytes()) {
+            Finding::Found { id: got, carriers } => {
+                assert_eq!(got, id);
+                assert_eq!(
+                    carriers,
+                    vec![
+                        Carrier::Header,
+                        Carrier::BodyMarker,
+                        Carrier::Pixel,
+                        Carrier::BccAddress
+                    ]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn disagreeing_carriers_give_no_id_and_a_warning() {
+        let other = TrackingId::from_bytes([7; 16]);
+        let raw = format!(
+            "From: a@x\r\n{}\r\nDelivered-To: log+{other}@bcc.example\r\n\r\nhi",
+            header_field(&id())
+        );
+        let finding = find_raw(raw.as_bytes());
+        assert_eq!(finding.id(), None);
+        assert!(finding.warning().unwrap().contains("disagree"));
+    }
+
+    #[test]
+    fn lookalikes_are_not_ids() {
+        let id = id();
+        let raw = format!(
+            "From: a@x\r\nTo: log+{id}x@bcc.example\r\nContent-Type: text/html\r\n\r\n\
+             <div data-crmlog-id=\"{id}7\"></div><img src=\"/o/{id}.png\">"
+        );
+        assert_eq!(find_raw(raw.as_bytes()), Finding::None);
+    }
+
+    #[test]
+    fn bcc_address_keeps_an_existing_tag() {
+        assert_eq!(
+            bcc_address("log+acct@bcc.example", &id()).unwrap(),
+            format!("log+acct+{}@bcc.example", id())
+        );
+        assert_eq!(bcc_address("nobody", &id()), None);
     }
 }

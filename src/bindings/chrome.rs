@@ -2,6 +2,7 @@
 //! calling them stays in Rust. `chrome.*` exists in Chromium and (as an
 //! alias of `browser.*`, promise-based in MV3) in Firefox.
 
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -9,6 +10,11 @@ extern "C" {
     /// `chrome.runtime.sendMessage(message)`: a promise of the reply.
     #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = sendMessage, catch)]
     pub fn send_message(message: &JsValue) -> Result<js_sys::Promise, JsValue>;
+
+    /// `chrome.runtime.sendMessage(message, callback)`: the callback form,
+    /// used by the content script, which carries no async runtime.
+    #[wasm_bindgen(js_namespace = ["chrome", "runtime"], js_name = sendMessage, catch)]
+    pub fn send_message_then(message: &JsValue, callback: &JsValue) -> Result<(), JsValue>;
 
     /// `chrome.storage.local.get(keys)`.
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = get, catch)]
@@ -25,6 +31,39 @@ extern "C" {
     /// `fetch(request)` on the global scope (window or service worker).
     #[wasm_bindgen(js_name = fetch)]
     pub fn global_fetch(request: &web_sys::Request) -> js_sys::Promise;
+}
+
+/// Reads and so clears `chrome.runtime.lastError` in a `sendMessage`
+/// callback; unread, Chrome reports it as an error of the extension. True
+/// when there was one (e.g. no receiver while the worker restarts).
+pub fn take_last_error() -> bool {
+    let get = |obj: &JsValue, key: &str| js_sys::Reflect::get(obj, &JsValue::from_str(key)).ok();
+    get(&js_sys::global(), "chrome")
+        .and_then(|c| get(&c, "runtime"))
+        .and_then(|r| get(&r, "lastError"))
+        .is_some_and(|e| !e.is_undefined() && !e.is_null())
+}
+
+/// Sends `message` to the service worker and calls `then` with the reply
+/// (`None` when the worker could not be reached). No async runtime needed.
+pub fn send_then(message: &JsValue, then: impl FnOnce(Option<JsValue>) + 'static) {
+    let callback = Closure::once_into_js(move |reply: JsValue| {
+        let failed = take_last_error();
+        then((!failed).then_some(reply));
+    });
+    if send_message_then(message, &callback).is_err() {
+        // The extension context is gone (extension reloaded): nothing to do
+        // in this page any more.
+    }
+}
+
+/// Runs `f` after `ms` milliseconds on the window's timer.
+pub fn after(ms: i32, f: impl FnOnce() + 'static) {
+    let callback = Closure::once_into_js(f);
+    if let Some(w) = web_sys::window() {
+        let _ =
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
+    }
 }
 
 /// Awaits a promise-returning call.

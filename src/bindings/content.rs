@@ -4,7 +4,6 @@
 //! ../shared/notes/wasm-in-content-scripts.md); it must stay small, so it
 //! holds no MIME parsing.
 
-use crate::crm::compose::{ComposeSnapshot, build_log_request};
 use crate::features;
 use crate::sites::gmail::{Compose, MessageView};
 use wasm_bindgen::JsCast;
@@ -86,7 +85,7 @@ fn on_click(target: &Element) {
         return;
     };
     if target
-        .closest(&format!("button.{}", features::log_toggle::TOGGLE_CLASS))
+        .closest(features::log_toggle::TOGGLE_SELECTOR)
         .ok()
         .flatten()
         .is_some()
@@ -110,13 +109,11 @@ fn on_key(e: &KeyboardEvent, target: &Element) {
     }
 }
 
-/// Builds the logging request for a compose snapshot (the pure core, as the
-/// content script runs it). Exported so tests can run the same input
-/// through the wasm and the wasm2js flavours and compare the bytes.
-#[wasm_bindgen(js_name = buildLogRequest)]
-pub fn build_log_request_js(snapshot: JsValue) -> Result<JsValue, JsError> {
-    let snapshot: ComposeSnapshot = serde_wasm_bindgen::from_value(snapshot)
-        .map_err(|e| JsError::new(&format!("bad compose snapshot: {e}")))?;
-    let request = build_log_request(&snapshot).map_err(|e| JsError::new(&e.to_string()))?;
-    super::to_js(&request).map_err(|e| JsError::new(&e.to_string()))
+/// The censored shape of page markup, for a bug report when a selector
+/// stops matching (`censor`). Exported for the extension's self-check and
+/// so that tests can run the same input through the wasm and the wasm2js
+/// flavours and compare the bytes.
+#[wasm_bindgen(js_name = censorHtml)]
+pub fn censor_html(html: &str) -> String {
+    crate::censor::censor_html(html)
 }

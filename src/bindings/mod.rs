@@ -6,11 +6,16 @@
 pub mod chrome;
 #[cfg(feature = "content")]
 pub mod content;
+#[cfg(feature = "content")]
+pub mod wire;
+#[cfg(feature = "worker")]
+pub mod mime;
 #[cfg(feature = "worker")]
 pub mod forward;
 #[cfg(feature = "worker")]
 pub mod worker;
 
+#[cfg(feature = "worker")]
 /// Converts a value to a plain JavaScript value the way JSON would (`None`
 /// as `null`, maps as objects), so both flavours and `JSON.stringify` agree.
 pub fn to_js<T: serde::Serialize + ?Sized>(

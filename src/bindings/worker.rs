@@ -12,6 +12,7 @@
 use super::chrome::{self, call, js_error};
 use super::to_js;
 use crate::crm::api::{HttpRequest, HttpResponse};
+use crate::crm::compose::build_log_request;
 use crate::crm::log::{LogError, LogJob, LogRequest, Step};
 use crate::crm::messages::{LogState, Status, ToWorker};
 use crate::crm::settings::{CrmSettings, DEFAULT_CRM_URL};
@@ -63,10 +64,9 @@ pub async fn handle_message(message: JsValue) -> Result<JsValue, JsValue> {
     let message: ToWorker = serde_wasm_bindgen::from_value(message)
         .map_err(|e| js_error(format!("crmlog: unreadable message: {e}")))?;
     match message {
-        ToWorker::Log { request } => {
-            request
-                .validate()
-                .map_err(|e| js_error(format!("crmlog: invalid logging request: {e}")))?;
+        ToWorker::Log { snapshot } => {
+            let request = build_log_request(&snapshot)
+                .map_err(|e| js_error(format!("crmlog: not logged: {e}")))?;
             let id = request.tracking_id.clone();
             // Record in memory before any await, so a status question that
             // follows this message finds it.

@@ -30,8 +30,9 @@ pub struct ParseArgs {
     /// An HTML body.
     #[arg(long)]
     pub html: Option<PathBuf>,
-    /// A file holding the forward's subject line (its prefix is a signal).
-    #[arg(long)]
+    /// A file holding the forward's subject line (its prefix is a signal);
+    /// a whole message has its own.
+    #[arg(long, conflicts_with = "message")]
     pub subject_file: Option<PathBuf>,
 }
 
@@ -58,12 +59,10 @@ fn parse(args: &ParseArgs) -> ExitCode {
             Err(code) => return code,
         }
     } else if let Some(path) = &args.message {
-        // TODO(merge): `forward::parse_message(&crate::mime::parse(&raw))`
-        // once the message model is in main.
-        return super::input_error(format!(
-            "cannot read {}: .eml input needs the message model",
-            path.display()
-        ));
+        match std::fs::read(path) {
+            Ok(raw) => forward::parse_message(&crate::mime::parse(&raw)),
+            Err(e) => return super::input_error(format!("cannot read {}: {e}", path.display())),
+        }
     } else {
         return super::input_error("give a message file, --text or --html");
     };

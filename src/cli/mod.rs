@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 pub mod forward;
+pub mod mime;
 pub mod sandbox;
 pub mod track;
 
@@ -29,6 +30,9 @@ enum Command {
     /// Tracking ids (spec/tracking.md).
     #[command(subcommand)]
     Track(track::Command),
+    /// The message model of raw messages.
+    #[command(subcommand)]
+    Mime(mime::Command),
 }
 
 /// Parses the process arguments and runs the subcommand.
@@ -38,6 +42,7 @@ pub fn main() -> ExitCode {
         Command::Forward(cmd) => forward::run(cmd),
         Command::Sandbox(args) => sandbox::run(args),
         Command::Track(cmd) => track::run(cmd),
+        Command::Mime(cmd) => mime::run(cmd),
     }
 }
 

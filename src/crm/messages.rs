@@ -1,17 +1,19 @@
 //! The messages between the content script and the service worker. Both
 //! sides are Rust, so the protocol is these types, serialised with serde.
 
-use super::log::LogRequest;
+use super::compose::ComposeSnapshot;
 use serde::{Deserialize, Serialize};
 
 /// What a content script (or extension page) asks the service worker.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ToWorker {
-    /// Log this sent email (Log was on at Send).
+    /// Log this sent email (Log was on at Send). The content script sends
+    /// what the compose showed; the worker builds and checks the request,
+    /// so the content script stays small.
     Log {
-        /// The request.
-        request: LogRequest,
+        /// The compose at Send.
+        snapshot: ComposeSnapshot,
     },
     /// What happened to the email with this tracking id?
     Status {
@@ -40,6 +42,30 @@ pub enum LogState {
 }
 
 impl LogState {
+    /// The wire name (as serde writes it).
+    pub fn name(self) -> &'static str {
+        match self {
+            LogState::Queued => "queued",
+            LogState::Sending => "sending",
+            LogState::Logged => "logged",
+            LogState::Parked => "parked",
+            LogState::Unknown => "unknown",
+        }
+    }
+
+    /// The state with this wire name.
+    pub fn from_name(name: &str) -> Option<LogState> {
+        [
+            LogState::Queued,
+            LogState::Sending,
+            LogState::Logged,
+            LogState::Parked,
+            LogState::Unknown,
+        ]
+        .into_iter()
+        .find(|s| s.name() == name)
+    }
+
     /// Whether the state can still change without the user.
     pub fn is_pending(self) -> bool {
         matches!(
@@ -61,4 +87,27 @@ pub struct Status {
     /// parked item).
     #[serde(default)]
     pub error: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_names_match_serde() {
+        for s in [
+            LogState::Queued,
+            LogState::Sending,
+            LogState::Logged,
+            LogState::Parked,
+            LogState::Unknown,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&s).unwrap(),
+                format!("\"{}\"", s.name())
+            );
+            assert_eq!(LogState::from_name(s.name()), Some(s));
+        }
+        assert_eq!(LogState::from_name("nope"), None);
+    }
 }

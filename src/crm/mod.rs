@@ -6,3 +6,4 @@ pub mod compose;
 pub mod log;
 pub mod messages;
 pub mod settings;
+pub mod transport;

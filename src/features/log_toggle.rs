@@ -8,8 +8,8 @@ use crate::sites::gmail::Compose;
 use crate::tracking::TrackingId;
 use web_sys::Element;
 
-/// Class of the toggle button.
-pub const TOGGLE_CLASS: &str = "crmlog-log-toggle";
+/// Selector of the toggle button.
+pub const TOGGLE_SELECTOR: &str = "button.crmlog-log-toggle";
 /// Attribute on the compose root holding its tracking id.
 pub const TRACKING_ATTR: &str = "data-crmlog-tracking-id";
 /// Attribute on the compose root once the toggle is in.
@@ -17,11 +17,7 @@ const DONE_ATTR: &str = "data-crmlog-compose";
 
 /// The compose's toggle, when injected.
 pub fn toggle_of(compose: &Compose) -> Option<Element> {
-    compose
-        .root
-        .query_selector(&format!("button.{TOGGLE_CLASS}"))
-        .ok()
-        .flatten()
+    compose.root.query_selector(TOGGLE_SELECTOR).ok().flatten()
 }
 
 /// Whether Log is on for this compose.
@@ -38,44 +34,50 @@ pub fn attach(compose: &Compose) -> Result<(), FeatureError> {
     let doc = compose
         .root
         .owner_document()
-        .ok_or_else(|| FeatureError::new("compose without document"))?;
+        .ok_or(FeatureError("compose without document"))?;
     let button = doc
         .create_element("button")
-        .map_err(|_| FeatureError::new("cannot create the toggle"))?;
+        .map_err(|_| FeatureError("cannot create the toggle"))?;
     let set = |name: &str, value: &str| button.set_attribute(name, value).is_ok();
     // Log is on by default (until settings make it configurable).
     let ok = set("type", "button")
-        && set("class", &format!("crmlog-toggle {TOGGLE_CLASS}"))
+        && set("class", "crmlog-toggle crmlog-log-toggle")
         && set("aria-pressed", "true")
         && set("title", &msg("logToggleTitle"));
     if !ok {
-        return Err(FeatureError::new("cannot set up the toggle"));
+        return Err(FeatureError("cannot set up the toggle"));
     }
     button.set_text_content(Some(&msg("logToggle")));
     // Beside Send: after the element that wraps the Send button.
     let anchor = send.parent_element().unwrap_or(send);
     anchor
         .after_with_node_1(&button)
-        .map_err(|_| FeatureError::new("cannot place the toggle"))?;
+        .map_err(|_| FeatureError("cannot place the toggle"))?;
     compose
         .root
         .set_attribute(DONE_ATTR, "1")
-        .map_err(|_| FeatureError::new("cannot mark the compose"))?;
+        .map_err(|_| FeatureError("cannot mark the compose"))?;
     // For the compose-to-toggle latency benchmark: when the toggle went in,
     // on the page's clock.
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = button.set_attribute("data-crmlog-injected-at", &format!("{:.3}", p.now()));
+        // Formatted by JavaScript: Rust's float formatting would add
+        // kilobytes to the content script.
+        let now = js_sys::Number::from(p.now())
+            .to_string_with_radix(10)
+            .map(String::from)
+            .unwrap_or_default();
+        let _ = button.set_attribute("data-crmlog-injected-at", &now);
     }
     sync_marker(compose, true)
 }
 
 /// Flips the toggle the user clicked.
 pub fn flip(compose: &Compose) -> Result<(), FeatureError> {
-    let toggle = toggle_of(compose).ok_or_else(|| FeatureError::new("toggle not found"))?;
+    let toggle = toggle_of(compose).ok_or(FeatureError("toggle not found"))?;
     let on = toggle.get_attribute("aria-pressed").as_deref() != Some("true");
     toggle
         .set_attribute("aria-pressed", if on { "true" } else { "false" })
-        .map_err(|_| FeatureError::new("cannot update the toggle"))?;
+        .map_err(|_| FeatureError("cannot update the toggle"))?;
     sync_marker(compose, on)
 }
 
@@ -97,7 +99,7 @@ fn sync_marker(compose: &Compose, on: bool) -> Result<(), FeatureError> {
         Some(id) => id,
         None => {
             let id = TrackingId::generate()
-                .map_err(|_| FeatureError::new("no random source for the tracking id"))?
+                .map_err(|_| FeatureError("no random source for the tracking id"))?
                 .to_string();
             let _ = compose.root.set_attribute(TRACKING_ATTR, &id);
             id
@@ -108,16 +110,16 @@ fn sync_marker(compose: &Compose, on: bool) -> Result<(), FeatureError> {
     }
     let doc = body
         .owner_document()
-        .ok_or_else(|| FeatureError::new("body without document"))?;
+        .ok_or(FeatureError("body without document"))?;
     let marker = doc
         .create_element("span")
-        .map_err(|_| FeatureError::new("cannot create the marker"))?;
+        .map_err(|_| FeatureError("cannot create the marker"))?;
     // Invisible to the reader, carried by the HTML body.
     let ok = marker.set_attribute("data-crmlog-id", &id).is_ok()
         && marker.set_attribute("hidden", "").is_ok();
     if !ok {
-        return Err(FeatureError::new("cannot set up the marker"));
+        return Err(FeatureError("cannot set up the marker"));
     }
     body.append_with_node_1(&marker)
-        .map_err(|_| FeatureError::new("cannot place the marker"))
+        .map_err(|_| FeatureError("cannot place the marker"))
 }

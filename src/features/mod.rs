@@ -7,52 +7,41 @@ pub mod log_toggle;
 pub mod status_badge;
 
 use std::cell::RefCell;
-use std::collections::BTreeSet;
 
-/// A feature's failure. `what` names the missing part of the page, never
-/// its content (addresses and subjects are private).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FeatureError {
-    /// What went wrong, e.g. "send button not found".
-    pub what: String,
-}
+/// A feature's failure. It names the part of the page or the step that
+/// failed, never page content (addresses and subjects are private).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeatureError(pub &'static str);
 
 impl From<crate::sites::gmail::Missing> for FeatureError {
     fn from(m: crate::sites::gmail::Missing) -> Self {
-        FeatureError {
-            what: format!("{} not found", m.0),
-        }
-    }
-}
-
-impl FeatureError {
-    /// An error with this description.
-    pub fn new(what: impl Into<String>) -> FeatureError {
-        FeatureError { what: what.into() }
+        FeatureError(m.0)
     }
 }
 
 thread_local! {
-    static DEGRADED: RefCell<BTreeSet<&'static str>> = const { RefCell::new(BTreeSet::new()) };
+    static DEGRADED: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Runs feature `name`; a failure is reported once and switches the feature
 /// off for this page.
 pub fn run(name: &'static str, f: impl FnOnce() -> Result<(), FeatureError>) {
-    if DEGRADED.with(|d| d.borrow().contains(name)) {
+    if DEGRADED.with(|d| d.borrow().contains(&name)) {
         return;
     }
     if let Err(e) = f() {
-        DEGRADED.with(|d| d.borrow_mut().insert(name));
-        web_sys::console::warn_1(
-            &format!("crmlog: feature {name} switched off: {}", e.what).into(),
+        DEGRADED.with(|d| d.borrow_mut().push(name));
+        web_sys::console::warn_3(
+            &"crmlog: feature switched off:".into(),
+            &name.into(),
+            &e.0.into(),
         );
     }
 }
 
 /// Features switched off on this page so far.
 pub fn degraded() -> Vec<&'static str> {
-    DEGRADED.with(|d| d.borrow().iter().copied().collect())
+    DEGRADED.with(|d| d.borrow().clone())
 }
 
 /// A user-visible string from the extension's `_locales` (chosen by the

@@ -3,8 +3,8 @@
 //! followed until it is final.
 
 use super::{FeatureError, msg, msg_with};
-use crate::bindings::chrome;
-use crate::crm::messages::{LogState, Status, ToWorker};
+use crate::bindings::{chrome, wire};
+use crate::crm::messages::LogState;
 use crate::sites::gmail::MessageView;
 use web_sys::Element;
 
@@ -25,40 +25,34 @@ pub fn attach(view: &MessageView) -> Result<(), FeatureError> {
     let anchor = view.badge_anchor()?;
     let doc = anchor
         .owner_document()
-        .ok_or_else(|| FeatureError::new("message without document"))?;
+        .ok_or(FeatureError("message without document"))?;
     let badge = doc
         .create_element("span")
-        .map_err(|_| FeatureError::new("cannot create the badge"))?;
+        .map_err(|_| FeatureError("cannot create the badge"))?;
     let ok = badge.set_attribute("class", "crmlog-badge").is_ok()
         && badge.set_attribute("role", "status").is_ok()
         && badge.set_attribute("tabindex", "0").is_ok();
     if !ok {
-        return Err(FeatureError::new("cannot set up the badge"));
+        return Err(FeatureError("cannot set up the badge"));
     }
     render(&badge, LogState::Queued, &msg("statusChecking"));
     anchor
         .append_with_node_1(&badge)
-        .map_err(|_| FeatureError::new("cannot place the badge"))?;
+        .map_err(|_| FeatureError("cannot place the badge"))?;
     let _ = view.root.set_attribute(DONE_ATTR, "1");
-    wasm_bindgen_futures::spawn_local(follow(tracking_id, badge));
+    follow(tracking_id, badge, js_sys::Date::now(), 200);
     Ok(())
 }
 
-async fn ask(tracking_id: &str) -> Option<Status> {
-    let message = crate::bindings::to_js(&ToWorker::Status {
-        tracking_id: tracking_id.to_string(),
-    })
-    .ok()?;
-    let reply = chrome::call(chrome::send_message(&message)).await.ok()?;
-    serde_wasm_bindgen::from_value(reply).ok()
-}
-
-async fn follow(tracking_id: String, badge: Element) {
-    let started = js_sys::Date::now();
-    let mut delay = 200u32;
-    loop {
-        let status = ask(&tracking_id).await;
-        let (state, error) = match status {
+/// Asks the worker for the status and shows it, again and again with a
+/// growing pause while it is pending. Callback-driven: the content script
+/// carries no async runtime (size budget).
+fn follow(tracking_id: String, badge: Element, started: f64, delay: i32) {
+    let Ok(message) = wire::status_message(&tracking_id) else {
+        return;
+    };
+    chrome::send_then(&message, move |reply| {
+        let (state, error) = match reply.as_ref().and_then(wire::status_reply) {
             Some(s) => (s.state, s.error),
             None => (LogState::Unknown, None),
         };
@@ -80,12 +74,12 @@ async fn follow(tracking_id: String, badge: Element) {
             state
         };
         render(&badge, shown, &title);
-        if !state.is_pending() || !badge.is_connected() {
-            return;
+        if state.is_pending() && badge.is_connected() {
+            chrome::after(delay, move || {
+                follow(tracking_id, badge, started, (delay * 2).min(5_000));
+            });
         }
-        gloo_timers::future::TimeoutFuture::new(delay).await;
-        delay = (delay * 2).min(5_000);
-    }
+    });
 }
 
 fn render(badge: &Element, state: LogState, title: &str) {

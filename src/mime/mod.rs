@@ -3,3 +3,7 @@
 
 pub mod forward;
 pub mod html;
+pub mod message;
+
+pub use message::{Attachment, Diagnostic, Mailbox, Message, PartInfo, inspect, parse};
+pub mod thread;

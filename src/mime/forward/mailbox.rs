@@ -5,7 +5,7 @@
 //! them separated by `,` or `;`, where names may themselves hold commas
 //! (`Doe, John <a@b>`).
 
-use super::Mailbox;
+use crate::mime::Mailbox;
 
 /// Parses a list of mailboxes. Never fails: text that holds no address
 /// becomes a mailbox with a name and an empty address.

@@ -31,15 +31,7 @@ use lines::Line;
 use separator::Separator;
 use serde::Serialize;
 
-/// A mailbox (temporary copy of `crate::mime::Mailbox` until the message
-/// model lands in main).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Mailbox {
-    /// Display name.
-    pub name: Option<String>,
-    /// Address; empty when only a name was written.
-    pub address: String,
-}
+pub use crate::mime::Mailbox;
 
 /// The original message read out of a forwarded block.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -158,7 +150,41 @@ pub fn parse_text_in(body: &str, subject: Option<&str>, context: Context) -> For
     }
 }
 
-#[allow(dead_code)] // Used by `parse_message` once the message model lands.
+/// Parses a whole message: the plain-text part and the HTML part are both
+/// tried, and the one that yields a sender wins (Outlook's plain text of an
+/// HTML forward lacks the separator its HTML has).
+pub fn parse_message(msg: &crate::mime::Message) -> Forward {
+    let context = Context {
+        default_offset: msg.date.as_deref().and_then(offset_of),
+    };
+    let subject = msg.subject.as_deref();
+    let from_text = msg
+        .text
+        .as_deref()
+        .map(|text| parse_text_in(text, subject, context));
+    if from_text.as_ref().is_some_and(has_sender) {
+        return from_text.unwrap_or_default();
+    }
+    let from_html = msg
+        .html
+        .as_deref()
+        .map(|html| parse_text_in(&crate::mime::html::to_text(html), subject, context));
+    match (from_text, from_html) {
+        (_, Some(html)) if has_sender(&html) => html,
+        (Some(text), _) if text.forwarded => text,
+        (_, Some(html)) if html.forwarded => html,
+        (text, html) => text.or(html).unwrap_or_default(),
+    }
+}
+
+fn has_sender(forward: &Forward) -> bool {
+    forward
+        .email
+        .as_ref()
+        .and_then(|e| e.from.as_ref())
+        .is_some_and(|f| !f.address.is_empty())
+}
+
 /// The offset of an RFC 3339 date (`...+02:00`, `...Z`), in minutes.
 fn offset_of(rfc3339: &str) -> Option<i32> {
     if rfc3339.ends_with('Z') || rfc3339.ends_with('z') {

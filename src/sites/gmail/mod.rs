@@ -65,7 +65,11 @@ impl Compose {
                 let address = chip.get_attribute("data-hovercard-id")?;
                 Some(match chip.get_attribute("data-name") {
                     Some(name) if !name.is_empty() && name != address => {
-                        format!("{name} <{address}>")
+                        let mut entry = name;
+                        entry.push_str(" <");
+                        entry.push_str(&address);
+                        entry.push('>');
+                        entry
                     }
                     _ => address,
                 })
@@ -74,7 +78,8 @@ impl Compose {
         // Text typed but not yet a chip is sent by Gmail too.
         if let Some(input) = field.query_selector(sel::RECIPIENT_INPUT).ok().flatten() {
             let typed = dom::value_or_text(&input);
-            if !typed.trim().is_empty() {
+            // The worker trims and checks it; here only "anything typed?".
+            if !typed.bytes().all(|b| b.is_ascii_whitespace()) {
                 out.push(typed);
             }
         }

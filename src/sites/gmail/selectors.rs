@@ -21,11 +21,12 @@ pub const BODY: &[&str] = &[
     "div[g_editable=true]",
 ];
 /// The Send button: by tooltip (FlowCrypt), then InboxSDK's structural
-/// selector without send+archive and the schedule arrow, then gmail.js.
+/// selector without send+archive and the schedule arrow, then gmail.js's
+/// class pair, which the schedule arrow shares, so it is excluded too.
 pub const SEND: &[&str] = &[
     "div[role=button][data-tooltip^=\"Send\"]",
     ".IZ .Up div > div[role=button]:not(.Uo):not([aria-haspopup=true])",
-    "div.T-I.T-I-atl",
+    "div.T-I.T-I-atl:not([aria-haspopup=true])",
 ];
 /// The recipient fields by kind (UI since 2021).
 pub const RECIPIENT_FIELDS: [(&str, &str); 3] = [

@@ -1,0 +1,55 @@
+//! The content script's side of the messages in `crm::messages`, written
+//! by hand with `js_sys` instead of serde: serde's (de)serialisers would
+//! double the size of the content script, whose budget is 36 KB gzip. The
+//! worker reads these with serde; `tests/wasm_wire.rs` checks that both
+//! sides agree field by field.
+
+use crate::crm::compose::ComposeSnapshot;
+use crate::crm::messages::{LogState, Status};
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::JsValue;
+
+fn set(obj: &Object, key: &str, value: &JsValue) -> Result<(), JsValue> {
+    Reflect::set(obj, &JsValue::from_str(key), value).map(|_| ())
+}
+
+fn strings(list: &[String]) -> Array {
+    list.iter().map(|s| JsValue::from_str(s)).collect()
+}
+
+/// `ToWorker::Log { snapshot }`.
+pub fn log_message(s: &ComposeSnapshot) -> Result<JsValue, JsValue> {
+    let snapshot = Object::new();
+    set(&snapshot, "tracking_id", &s.tracking_id.as_str().into())?;
+    set(&snapshot, "from", &s.from.as_str().into())?;
+    set(&snapshot, "to", &strings(&s.to))?;
+    set(&snapshot, "cc", &strings(&s.cc))?;
+    set(&snapshot, "bcc", &strings(&s.bcc))?;
+    set(&snapshot, "subject", &s.subject.as_str().into())?;
+    set(&snapshot, "html", &s.html.as_str().into())?;
+    set(&snapshot, "text", &s.text.as_str().into())?;
+    set(&snapshot, "sent_at", &s.sent_at.as_str().into())?;
+    let message = Object::new();
+    set(&message, "kind", &"log".into())?;
+    set(&message, "snapshot", &snapshot)?;
+    Ok(message.into())
+}
+
+/// `ToWorker::Status { tracking_id }`.
+pub fn status_message(tracking_id: &str) -> Result<JsValue, JsValue> {
+    let message = Object::new();
+    set(&message, "kind", &"status".into())?;
+    set(&message, "tracking_id", &tracking_id.into())?;
+    Ok(message.into())
+}
+
+/// Reads a `Status` reply; `None` when it is not one (e.g. `{error}`).
+pub fn status_reply(reply: &JsValue) -> Option<Status> {
+    let get = |key: &str| Reflect::get(reply, &JsValue::from_str(key)).ok();
+    let state = LogState::from_name(&get("state")?.as_string()?)?;
+    Some(Status {
+        state,
+        email_id: get("email_id").and_then(|v| v.as_string()),
+        error: get("error").and_then(|v| v.as_string()),
+    })
+}

@@ -1,0 +1,104 @@
+// End to end on the Gmail replica: the built extension (dist/chrome) in
+// Debian's Chromium, the sandbox CRM on loopback, and the page served as
+// https://mail.google.com — once without a CSP and once with a strict one,
+// where no CSP violation may be reported.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startSandbox, CSP_REPORT_URI, strictCsp, serveGmail, launch, configure, openGmail,
+  composeAndSend, openCompose,
+} from './harness.mjs';
+
+let sandbox;
+before(async () => {
+  sandbox = await startSandbox();
+});
+after(async () => {
+  await sandbox?.stop();
+});
+
+const recipientsOf = (email) => JSON.parse(email.properties.hs_email_headers);
+
+async function waitForBadge(page, state) {
+  const badge = page.locator('div.adn .crmlog-badge');
+  await badge.waitFor({ timeout: 10_000 });
+  await page.waitForFunction(
+    (s) => document.querySelector('div.adn .crmlog-badge')?.getAttribute('data-state') === s,
+    state,
+    { timeout: 20_000 },
+  );
+  return badge;
+}
+
+for (const mode of ['no CSP', 'strict CSP']) {
+  test(`Gmail replica, ${mode}: Log on logs exactly once, Log off logs nothing`, async () => {
+    const browser = await launch();
+    try {
+      await configure(browser, { url: sandbox.url, token: sandbox.token });
+      const csp = mode === 'strict CSP' ? (nonce) => strictCsp(nonce, CSP_REPORT_URI) : undefined;
+      const reports = [];
+      await serveGmail(browser.context, { csp, reports });
+      const page = await openGmail(browser);
+      const violations = [];
+      await page.exposeFunction('__cspViolation', (v) => violations.push(v));
+      await page.evaluate(() => document.addEventListener('securitypolicyviolation',
+        (e) => window.__cspViolation(`${e.violatedDirective} ${e.sourceFile}`)));
+      const tag = `${mode} ${Date.now()}`;
+      const before = (await sandbox.emails()).length;
+
+      // The toggle is there and on by default, keyboard-operable.
+      const { dialog, toggle } = await openCompose(page);
+      assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+      assert.equal(await toggle.evaluate((t) => t.tagName), 'BUTTON');
+      await dialog.locator('.aYF').click(); // nothing else happens
+      await page.locator('div[role=dialog]').evaluate((d) => d.closest('.nH.Hd').remove());
+
+      // Log on, sent by click.
+      await composeAndSend(page, {
+        to: ['Bob@Client.example'], cc: ['carl@client.example'], subject: `Offer (${tag})`,
+        body: 'Hello Bob, here is the offer.',
+      });
+      const badge = await waitForBadge(page, 'logged');
+      assert.equal(await badge.textContent(), 'Logged');
+      let emails = (await sandbox.emails()).slice(before);
+      assert.equal(emails.length, 1, 'exactly one email logged');
+      assert.equal(emails[0].properties.hs_email_subject, `Offer (${tag})`);
+      assert.match(emails[0].properties.crmlog_tracking_id, /^crml-[a-z2-7]{26}$/);
+      const headers = recipientsOf(emails[0]);
+      assert.deepEqual(headers.to.map((p) => p.email), ['bob@client.example']);
+      assert.deepEqual(headers.cc.map((p) => p.email), ['carl@client.example']);
+      assert.equal(headers.from.email, 'anna@acme.example');
+      const timeline = await sandbox.api('/crmlog/v1/timeline?email=bob%40client.example');
+      assert.ok(timeline.body.emails.some((e) => e.properties.hs_email_subject === `Offer (${tag})`));
+
+      // Log off: nothing is logged. Then a third email with Log on, sent by
+      // the keyboard shortcut, proves the outbox ran after the second Send.
+      await composeAndSend(page, { to: ['dora@client.example'], subject: `Private (${tag})`, body: 'Not for the CRM.', log: false });
+      assert.equal(await page.locator('div.adn .crmlog-badge').count(), 0, 'no badge without Log');
+      await composeAndSend(page, { to: ['erin@client.example'], subject: `Follow-up (${tag})`, body: 'Next steps.', via: 'shortcut' });
+      await waitForBadge(page, 'logged');
+      emails = (await sandbox.emails()).slice(before);
+      assert.deepEqual(emails.map((e) => e.properties.hs_email_subject), [`Offer (${tag})`, `Follow-up (${tag})`]);
+      assert.ok(!JSON.stringify(emails).includes('dora@client.example'), 'the Log-off email left no trace');
+
+      if (mode === 'strict CSP') {
+        // No report may have been sent, and no violation seen in the page.
+        await page.waitForTimeout(500);
+        assert.deepEqual(violations, []);
+        assert.deepEqual(reports, []);
+        // The report channel works: a WebAssembly compile in the page
+        // itself is refused and reported, so the silence above means
+        // something.
+        await page.evaluate(() => WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).catch(() => {}));
+        for (let i = 0; i < 50 && (reports.length === 0 || violations.length === 0); i++) await page.waitForTimeout(100);
+        assert.ok(reports.length > 0, 'the CSP report channel did not deliver the control violation');
+        assert.ok(violations.length > 0, 'the page saw the control violation');
+        browser.problems.splice(0, browser.problems.length,
+          ...browser.problems.filter((p) => !p.includes('WebAssembly') && !p.includes('wasm-unsafe-eval')));
+      }
+      assert.deepEqual(browser.problems, [], 'no console errors from the page, content script or service worker');
+    } finally {
+      await browser.close();
+    }
+  });
+}

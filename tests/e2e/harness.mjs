@@ -1,0 +1,190 @@
+// Shared by the end-to-end tests and the demo: the sandbox CRM, Chromium
+// with the unpacked extension, the Gmail replica served *as*
+// https://mail.google.com (so the shipped manifest is what runs), and the
+// steps of composing and sending.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const EXTENSION_DIR = join(ROOT, 'dist/chrome');
+const CRMLOG = join(ROOT, 'target/release/crmlog');
+const GMAIL = join(ROOT, 'tests/fixtures/sites/gmail');
+
+/** Starts `crmlog sandbox` on a free loopback port with a fresh database. */
+export async function startSandbox({ dir } = {}) {
+  if (!existsSync(CRMLOG)) throw new Error(`${CRMLOG} is missing: run scripts/build.sh`);
+  const dbDir = dir ?? mkdtempSync(join(tmpdir(), 'crmlog-sandbox-'));
+  const token = `test-${randomBytes(12).toString('hex')}`;
+  const child = spawn(CRMLOG, ['sandbox', '--db', join(dbDir, 'crm.db'), '--port', '0', '--token', token], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolveUrl, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error('the sandbox did not start within 10 s')), 10_000);
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (m) { clearTimeout(timer); resolveUrl(m[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the sandbox exited with ${code}`)); });
+  });
+  const api = async (path, { method = 'GET', body } = {}) => {
+    const res = await fetch(url + path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  return {
+    url, token, api, dbDir,
+    /** Every email in the CRM, oldest first. */
+    async emails() {
+      const all = [];
+      let after = 0;
+      for (;;) {
+        const page = await api(`/crm/objects/2026-03/emails?limit=100&after=${after}`);
+        if (page.status !== 200) throw new Error(`listing emails: ${page.status}`);
+        all.push(...page.body.results);
+        if (!page.body.paging) return all;
+        after = page.body.paging.next.after;
+      }
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+      if (!dir) rmSync(dbDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Where the replica's CSP sends reports: Gmail's own report path, so the
+ * reports stay on the page's origin (a public origin may not post to
+ * loopback) and are caught by the same interception that serves the page. */
+export const CSP_REPORT_URI = 'https://mail.google.com/mail/cspreport';
+
+/** A CSP modelled on a large web mail site's: nonce + 'strict-dynamic',
+ * neither 'unsafe-eval' nor 'wasm-unsafe-eval', Trusted Types enforced, and
+ * reports sent to `reportUri`. */
+export function strictCsp(nonce, reportUri) {
+  return [
+    `script-src 'nonce-${nonce}' 'strict-dynamic' 'report-sample' 'unsafe-inline' https: http:`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "require-trusted-types-for 'script'",
+    `report-uri ${reportUri}`,
+  ].join('; ');
+}
+
+/** Serves the Gmail replica as https://mail.google.com, with `csp` (a
+ * function of the nonce) when given. */
+export async function serveGmail(context, { csp, reports = [] } = {}) {
+  const files = {
+    '/_/replica/gmail.js': ['application/javascript', readFileSync(join(GMAIL, 'gmail.js'))],
+    '/_/replica/gmail.css': ['text/css', readFileSync(join(GMAIL, 'gmail.css'))],
+  };
+  await context.route('https://mail.google.com/**', (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname === new URL(CSP_REPORT_URI).pathname) {
+      reports.push({ type: route.request().headers()['content-type'], body: route.request().postData() });
+      return route.fulfill({ status: 204, body: '' });
+    }
+    if (url.pathname.startsWith('/mail/')) {
+      const nonce = randomBytes(16).toString('base64');
+      const html = readFileSync(join(GMAIL, 'mail.html'), 'utf8').replaceAll('{{NONCE}}', nonce);
+      const headers = { 'content-type': 'text/html; charset=utf-8' };
+      if (csp) headers['content-security-policy'] = csp(nonce);
+      return route.fulfill({ status: 200, headers, body: html });
+    }
+    const file = files[url.pathname];
+    if (file) return route.fulfill({ status: 200, headers: { 'content-type': file[0] }, body: file[1] });
+    return route.fulfill({ status: 404, body: '' });
+  });
+}
+
+/** Chromium (Debian's, never a downloaded one) with the unpacked extension. */
+export async function launch({ headless = true } = {}) {
+  if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error('dist/chrome is missing: run scripts/build.sh');
+  const profile = mkdtempSync(join(tmpdir(), 'crmlog-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless,
+    viewport: { width: 1280, height: 800 },
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic',
+      `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`,
+    ],
+  });
+  const problems = [];
+  const watch = (source) => (msg) => {
+    if (msg.type() === 'error') problems.push(`${source} console error: ${msg.text()} (${msg.location().url})`);
+  };
+  context.on('console', watch('page'));
+  context.on('weberror', (e) => problems.push(`page error: ${e.error().message}`));
+  const watchWorker = (sw) => sw.on('console', watch('service worker'));
+  context.on('serviceworker', watchWorker);
+  context.serviceWorkers().forEach(watchWorker);
+  const sw = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  const extensionId = new URL(sw.url()).host;
+  return {
+    context, extensionId, problems,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Fills in the options page like a user: CRM address and token. */
+export async function configure(browser, { url, token }) {
+  const page = await browser.context.newPage();
+  await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
+  await page.fill('#crm-url', url);
+  await page.fill('#crm-token', token);
+  await page.click('button[type=submit]');
+  await page.waitForSelector('#status[data-state=saved]', { timeout: 10_000 });
+  await page.close();
+}
+
+/** Opens Gmail's inbox (the replica). */
+export async function openGmail(browser) {
+  const page = await browser.context.newPage();
+  await page.goto('https://mail.google.com/mail/u/0/#inbox');
+  return page;
+}
+
+/** Opens a compose window and waits for crmlog's Log toggle in it. */
+export async function openCompose(page) {
+  const before = await page.locator('div[role=dialog]').count();
+  await page.click('[gh=cm]');
+  const dialog = page.locator('div[role=dialog]').nth(before);
+  const toggle = dialog.locator('button.crmlog-log-toggle');
+  await toggle.waitFor({ timeout: 10_000 });
+  return { dialog, toggle };
+}
+
+/** Writes and sends an email; `log` sets the toggle first; `via` is
+ * 'click' or 'shortcut'. */
+export async function composeAndSend(page, { to, cc = [], subject, body, log = true, via = 'click' }) {
+  const { dialog, toggle } = await openCompose(page);
+  if ((await toggle.getAttribute('aria-pressed')) !== String(log)) await toggle.click();
+  for (const [kind, list] of [['to', to], ['cc', cc]]) {
+    for (const address of list) {
+      await dialog.locator(`div[name=${kind}] input[role=combobox]`).fill(address);
+      await dialog.locator(`div[name=${kind}] input[role=combobox]`).press('Enter');
+    }
+  }
+  await dialog.locator('input[name=subjectbox]').fill(subject);
+  await dialog.locator('div[aria-label="Message Body"]').click();
+  await page.keyboard.type(body);
+  if (via === 'shortcut') await page.keyboard.press('Control+Enter');
+  else await dialog.locator('div[role=button][data-tooltip^="Send"]').click();
+  await page.waitForFunction(() => location.hash.startsWith('#sent/'));
+}

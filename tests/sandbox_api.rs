@@ -1,0 +1,226 @@
+//! The CRM client against the sandbox CRM over loopback: the logging job
+//! end to end, idempotent retries, HubSpot's error shapes, both path forms.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(clippy::unwrap_used)]
+
+use crmlog::crm::api::HttpRequest;
+use crmlog::crm::log::{LogError, LogJob, LogRequest, Party};
+use crmlog::crm::transport::{HttpTransport, JobEnd, Transport, drive};
+use crmlog::sandbox::Sandbox;
+use std::net::TcpListener;
+
+struct Running {
+    url: String,
+    _dir: tempfile::TempDir,
+    _server: crmlog::sandbox::http::Server,
+}
+
+fn sandbox(token: &str) -> Running {
+    let dir = tempfile::tempdir().unwrap();
+    let sb = Sandbox::open(&dir.path().join("crm.db"), Some(token)).unwrap();
+    let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let server = sb.serve(listener).unwrap();
+    Running {
+        url: format!("http://127.0.0.1:{}", server.port()),
+        _dir: dir,
+        _server: server,
+    }
+}
+
+fn request(id: &str) -> LogRequest {
+    LogRequest {
+        tracking_id: id.into(),
+        from: Party {
+            address: "anna@acme.example".into(),
+            name: Some("Anna K".into()),
+        },
+        to: vec![Party {
+            address: "bob@client.example".into(),
+            name: Some("Bob Jones".into()),
+        }],
+        cc: vec![Party {
+            address: "carl@client.example".into(),
+            name: None,
+        }],
+        bcc: vec![],
+        subject: "Offer".into(),
+        text: "Hello".into(),
+        html: "<p>Hello</p>".into(),
+        sent_at: "2026-11-23T10:00:00Z".into(),
+    }
+}
+
+const ID: &str = "crml-5knz5jl7dedbbq6rwxvrobvw5m";
+
+#[test]
+fn logging_job_creates_contacts_and_one_email_and_a_retry_finds_it() {
+    let sb = sandbox("t0ken");
+    let mut http = HttpTransport::new(&sb.url, "t0ken");
+    let timeline = [
+        "bob@client.example".to_string(),
+        "carl@client.example".to_string(),
+    ];
+    let mut job = LogJob::new(request(ID), timeline.clone());
+    let JobEnd::Logged(first) = drive(&mut job, &mut http) else {
+        panic!("not logged")
+    };
+    assert!(!first.already_logged);
+    assert_eq!(first.contact_ids.len(), 2);
+
+    // A retry after an uncertain failure (same tracking id) finds the copy.
+    let mut again = LogJob::new(request(ID), timeline);
+    let JobEnd::Logged(second) = drive(&mut again, &mut http) else {
+        panic!("not logged")
+    };
+    assert!(second.already_logged);
+    assert_eq!(second.email_id, first.email_id);
+
+    // Exactly one email, associated with both contacts, headers as sent.
+    let list = http
+        .send(&HttpRequest {
+            method: crmlog::crm::api::Method::Get,
+            path: "/crm/v3/objects/emails?limit=100".into(),
+            body: None,
+        })
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_str(&list.body).unwrap();
+    assert_eq!(list["results"].as_array().unwrap().len(), 1);
+    let headers: serde_json::Value = serde_json::from_str(
+        list["results"][0]["properties"]["hs_email_headers"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(headers["to"][0]["email"], "bob@client.example");
+    assert_eq!(headers["to"][0]["firstName"], "Bob");
+    for contact in &first.contact_ids {
+        let a = http
+            .send(&HttpRequest {
+                method: crmlog::crm::api::Method::Get,
+                path: format!(
+                    "/crm/associations/v4/objects/contacts/{contact}/associations/emails"
+                ),
+                body: None,
+            })
+            .unwrap();
+        let a: serde_json::Value = serde_json::from_str(&a.body).unwrap();
+        assert_eq!(a["results"][0]["toObjectId"].to_string(), first.email_id);
+        assert_eq!(a["results"][0]["associationTypes"][0]["typeId"], 198);
+    }
+}
+
+#[test]
+fn existing_contacts_are_reused() {
+    let sb = sandbox("t");
+    let mut http = HttpTransport::new(&sb.url, "t");
+    let ids = [
+        "crml-aaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "crml-baaaaaaaaaaaaaaaaaaaaaaaaa",
+    ];
+    let mut contacts = Vec::new();
+    for id in ids {
+        let mut job = LogJob::new(request(id), ["Bob@Client.example".to_string()]);
+        let JobEnd::Logged(l) = drive(&mut job, &mut http) else {
+            panic!()
+        };
+        contacts.push(l.contact_ids);
+    }
+    assert_eq!(
+        contacts[0], contacts[1],
+        "the second email found Bob's contact"
+    );
+}
+
+#[test]
+fn wrong_token_gets_hubspots_401_shape() {
+    let sb = sandbox("right");
+    let mut http = HttpTransport::new(&sb.url, "wrong");
+    let mut job = LogJob::new(request(ID), ["bob@client.example".to_string()]);
+    match drive(&mut job, &mut http) {
+        JobEnd::Failed(LogError::Http {
+            status, category, ..
+        }) => {
+            assert_eq!(status, 401);
+            assert_eq!(category.as_deref(), Some("INVALID_AUTHENTICATION"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let raw = http
+        .send(&HttpRequest {
+            method: crmlog::crm::api::Method::Get,
+            path: "/crm/objects/2026-03/emails".into(),
+            body: None,
+        })
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_str(&raw.body).unwrap();
+    assert_eq!(body["status"], "error");
+    assert!(body["correlationId"].as_str().unwrap().len() == 36);
+    assert!(body["message"].as_str().unwrap().contains("Authentication"));
+}
+
+#[test]
+fn both_path_forms_and_validation_errors() {
+    let sb = sandbox("t");
+    let mut http = HttpTransport::new(&sb.url, "t");
+    for path in ["/crm/objects/2026-03/emails", "/crm/v3/objects/emails"] {
+        let r = http
+            .send(&HttpRequest {
+                method: crmlog::crm::api::Method::Post,
+                path: path.into(),
+                body: Some(r#"{"properties":{"hs_email_subject":"no timestamp"}}"#.into()),
+            })
+            .unwrap();
+        assert_eq!(r.status, 400, "{path}");
+        let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(body["category"], "VALIDATION_ERROR");
+        let ok = http
+            .send(&HttpRequest {
+                method: crmlog::crm::api::Method::Post,
+                path: path.into(),
+                body: Some(r#"{"properties":{"hs_timestamp":"2026-11-23T10:00:00Z"}}"#.into()),
+            })
+            .unwrap();
+        assert_eq!(ok.status, 201, "{path}");
+    }
+    let bad_json = http
+        .send(&HttpRequest {
+            method: crmlog::crm::api::Method::Post,
+            path: "/crm/v3/objects/emails".into(),
+            body: Some("{".into()),
+        })
+        .unwrap();
+    assert_eq!(bad_json.status, 400);
+}
+
+#[test]
+fn database_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crm.db");
+    let email_id;
+    {
+        let sb = Sandbox::open(&db, Some("t")).unwrap();
+        let server = sb
+            .serve(TcpListener::bind(("127.0.0.1", 0)).unwrap())
+            .unwrap();
+        let mut http = HttpTransport::new(&format!("http://127.0.0.1:{}", server.port()), "t");
+        let mut job = LogJob::new(request(ID), ["bob@client.example".to_string()]);
+        let JobEnd::Logged(l) = drive(&mut job, &mut http) else {
+            panic!()
+        };
+        email_id = l.email_id;
+        server.stop();
+    }
+    // Reopened without --token: the remembered token still works.
+    let sb = Sandbox::open(&db, None).unwrap();
+    assert_eq!(sb.token, "t");
+    let server = sb
+        .serve(TcpListener::bind(("127.0.0.1", 0)).unwrap())
+        .unwrap();
+    let mut http = HttpTransport::new(&format!("http://127.0.0.1:{}", server.port()), "t");
+    let mut job = LogJob::new(request(ID), ["bob@client.example".to_string()]);
+    let JobEnd::Logged(l) = drive(&mut job, &mut http) else {
+        panic!()
+    };
+    assert!(l.already_logged);
+    assert_eq!(l.email_id, email_id);
+}

@@ -1,0 +1,241 @@
+//! The Gmail adapter and the in-mail features against the Gmail replica, in
+//! headless Chromium (wasm-bindgen-test with chromedriver). The replica's
+//! own script builds the compose window, as Gmail does after page load.
+//! Run: `cargo test --target wasm32-unknown-unknown --features content --test wasm_gmail_dom`.
+#![cfg(all(target_arch = "wasm32", feature = "content"))]
+#![allow(clippy::unwrap_used)]
+
+use crmlog::features;
+use crmlog::sites::gmail::{Compose, MessageView, selectors};
+use crmlog::tracking::TrackingId;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(inline_js = r#"
+export function install(replica) {
+  // What the extension runtime provides, recorded instead of sent.
+  globalThis.__sent = [];
+  globalThis.chrome = {
+    i18n: { getMessage: (key) => ({ logToggle: 'Log' })[key] || '' },
+    runtime: {
+      lastError: undefined,
+      sendMessage: (message, callback) => {
+        globalThis.__sent.push(message);
+        if (callback) setTimeout(() => callback({ state: 'queued' }), 0);
+      },
+    },
+  };
+  if (!document.getElementById('app')) {
+    document.body.insertAdjacentHTML('beforeend',
+      '<div id="app"><div gh="cm" role="button">Compose</div><div role="main" id="main"></div>' +
+      '<div class="dw"><div class="nH"><div class="nH"><div class="no" id="compose-area"></div></div></div></div>' +
+      '<div id="toast"></div></div>');
+    new Function(replica)();
+    document.dispatchEvent(new Event('DOMContentLoaded'));
+  }
+}
+export function sent() { return globalThis.__sent.splice(0); }
+export function type_recipient(input, text) {
+  input.value = text;
+  input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+}
+"#)]
+extern "C" {
+    fn install(replica: &str);
+    fn sent() -> js_sys::Array;
+    fn type_recipient(input: &Element, text: &str);
+}
+
+const REPLICA: &str = include_str!("fixtures/sites/gmail/gmail.js");
+
+fn doc() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn q(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{selector} not found"))
+}
+
+fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).unwrap().length()
+}
+
+/// Opens a compose window through the replica and returns it.
+fn open_compose() -> Compose {
+    install(REPLICA);
+    let body = doc().body().unwrap();
+    let before = Compose::find(&body).len();
+    q(&body, "[gh=cm]")
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+    let composes = Compose::find(&body);
+    assert_eq!(composes.len(), before + 1, "one more compose after Compose");
+    composes.into_iter().last().unwrap()
+}
+
+async fn tick() {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+fn every_selector_matches_the_replica_the_expected_number_of_times() {
+    let compose = open_compose();
+    let root = &compose.root;
+    // The first (role/aria) form of each list matches exactly once in a
+    // compose; the fallbacks match the same element.
+    for list in [
+        selectors::FROM,
+        selectors::SUBJECT,
+        selectors::BODY,
+        selectors::SEND,
+    ] {
+        assert_eq!(count(root, list[0]), 1, "{}", list[0]);
+        let first = q(root, list[0]);
+        for fallback in &list[1..] {
+            assert_eq!(count(root, fallback), 1, "{fallback}");
+            assert!(
+                q(root, fallback).is_same_node(Some(&first)),
+                "{fallback} finds another element"
+            );
+        }
+    }
+    for (_, field) in selectors::RECIPIENT_FIELDS {
+        assert_eq!(count(root, field), 1, "{field}");
+        assert_eq!(count(&q(root, field), selectors::RECIPIENT_INPUT), 1);
+    }
+    assert_eq!(count(root, selectors::CHIP), 0);
+    assert_eq!(count(root, selectors::COMPOSE_FORM), 1);
+}
+
+#[wasm_bindgen_test]
+fn toggle_marker_and_snapshot() {
+    let compose = open_compose();
+    features::log_toggle::attach(&compose).unwrap();
+    // Attaching twice adds nothing.
+    features::log_toggle::attach(&compose).unwrap();
+    assert_eq!(
+        count(&compose.root, features::log_toggle::TOGGLE_SELECTOR),
+        1
+    );
+    let toggle = features::log_toggle::toggle_of(&compose).unwrap();
+    assert_eq!(
+        toggle.get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    assert_eq!(toggle.text_content().as_deref(), Some("Log"));
+    // Beside Send: the toggle follows the element that wraps the button.
+    let send = compose.send_button().unwrap();
+    assert!(
+        toggle
+            .previous_element_sibling()
+            .unwrap()
+            .contains(Some(&send))
+    );
+
+    let body = compose.body().unwrap();
+    let marker = q(&body, selectors::TRACKING_MARKER);
+    let id = marker.get_attribute("data-crmlog-id").unwrap();
+    assert!(TrackingId::parse(&id).is_ok(), "{id}");
+    assert!(marker.has_attribute("hidden"));
+
+    features::log_toggle::flip(&compose).unwrap();
+    assert_eq!(
+        toggle.get_attribute("aria-pressed").as_deref(),
+        Some("false")
+    );
+    assert_eq!(
+        count(&body, selectors::TRACKING_MARKER),
+        0,
+        "Log off removes the marker"
+    );
+    features::log_toggle::flip(&compose).unwrap();
+    assert_eq!(
+        q(&body, selectors::TRACKING_MARKER).get_attribute("data-crmlog-id"),
+        Some(id.clone()),
+        "switching back on keeps the id"
+    );
+
+    let to = q(&compose.root, "div[name=to] input[role=combobox]");
+    type_recipient(&to, "Bob Jones <Bob@Client.example>");
+    to.dyn_ref::<web_sys::HtmlInputElement>()
+        .unwrap()
+        .set_value("typed@client.example");
+    let snapshot = compose.snapshot(&id, "2026-11-23T10:00:00.000Z").unwrap();
+    assert_eq!(snapshot.from, "anna@acme.example");
+    assert_eq!(
+        snapshot.to,
+        ["Bob Jones <Bob@Client.example>", "typed@client.example"]
+    );
+    assert!(snapshot.cc.is_empty() && snapshot.bcc.is_empty());
+    assert!(snapshot.html.contains("data-crmlog-id"));
+}
+
+#[wasm_bindgen_test]
+async fn send_hands_the_compose_to_the_worker_and_the_sent_view_gets_a_badge() {
+    crmlog::bindings::content::start().unwrap();
+    let compose = open_compose();
+    tick().await; // the observer injects the toggle
+    let id = compose
+        .root
+        .get_attribute(features::log_toggle::TRACKING_ATTR)
+        .expect("the observer attached the toggle");
+    type_recipient(
+        &q(&compose.root, "div[name=to] input[role=combobox]"),
+        "bob@client.example",
+    );
+    q(&compose.root, "input[name=subjectbox]")
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .unwrap()
+        .set_value("Offer");
+    sent();
+    compose
+        .send_button()
+        .unwrap()
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+    let messages = sent();
+    assert_eq!(messages.length(), 1, "one message to the worker");
+    let message = messages.get(0);
+    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).unwrap();
+    assert_eq!(get(&message, "kind").as_string().as_deref(), Some("log"));
+    let snapshot = get(&message, "snapshot");
+    assert_eq!(get(&snapshot, "tracking_id").as_string(), Some(id.clone()));
+    assert_eq!(
+        get(&snapshot, "subject").as_string().as_deref(),
+        Some("Offer")
+    );
+
+    // The replica opened the sent message; the badge asks for its status.
+    tick().await;
+    let body = doc().body().unwrap();
+    let views = MessageView::find(&body);
+    assert_eq!(views.len(), 1);
+    assert_eq!(views[0].tracking_id(), Some(id.clone()));
+    assert_eq!(count(&views[0].root, ".crmlog-badge"), 1);
+    let asked = sent();
+    assert!(
+        (0..asked.length())
+            .any(|i| get(&asked.get(i), "kind").as_string().as_deref() == Some("status")),
+        "the badge asked the worker"
+    );
+    assert_eq!(
+        q(&views[0].root, ".crmlog-badge")
+            .get_attribute("data-state")
+            .as_deref(),
+        Some("queued")
+    );
+}

@@ -1,0 +1,69 @@
+//! The content script writes its messages by hand (no serde, size budget);
+//! the worker reads them with serde. This checks that both agree, field by
+//! field. Runs under node: `cargo test --target wasm32-unknown-unknown
+//! --features content,worker --test wasm_wire`.
+#![cfg(all(target_arch = "wasm32", feature = "content", feature = "worker"))]
+#![allow(clippy::unwrap_used)]
+
+use crmlog::bindings::wire;
+use crmlog::crm::compose::ComposeSnapshot;
+use crmlog::crm::messages::{LogState, Status, ToWorker};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn snapshot() -> ComposeSnapshot {
+    ComposeSnapshot {
+        tracking_id: "crml-5knz5jl7dedbbq6rwxvrobvw5m".into(),
+        from: "anna@acme.example".into(),
+        to: vec!["Bob <bob@client.example>".into(), "typed@x.example".into()],
+        cc: vec!["carl@client.example".into()],
+        bcc: vec![],
+        subject: "Offer ✓".into(),
+        html: "<p>Hi</p><span data-crmlog-id=\"crml-5knz5jl7dedbbq6rwxvrobvw5m\" hidden></span>"
+            .into(),
+        text: "Hi".into(),
+        sent_at: "2026-11-23T10:00:00.000Z".into(),
+    }
+}
+
+#[wasm_bindgen_test]
+fn log_message_reads_back_as_the_same_snapshot() {
+    let js = wire::log_message(&snapshot()).unwrap();
+    let back: ToWorker = serde_wasm_bindgen::from_value(js).unwrap();
+    assert_eq!(
+        back,
+        ToWorker::Log {
+            snapshot: snapshot()
+        }
+    );
+}
+
+#[wasm_bindgen_test]
+fn status_message_reads_back() {
+    let js = wire::status_message("crml-5knz5jl7dedbbq6rwxvrobvw5m").unwrap();
+    let back: ToWorker = serde_wasm_bindgen::from_value(js).unwrap();
+    assert_eq!(
+        back,
+        ToWorker::Status {
+            tracking_id: "crml-5knz5jl7dedbbq6rwxvrobvw5m".into()
+        }
+    );
+}
+
+#[wasm_bindgen_test]
+fn status_replies_written_by_the_worker_are_read() {
+    for state in [
+        LogState::Queued,
+        LogState::Logged,
+        LogState::Parked,
+        LogState::Unknown,
+    ] {
+        let status = Status {
+            state,
+            email_id: Some("42".into()),
+            error: (state == LogState::Parked).then(|| "the CRM answered 400".to_string()),
+        };
+        let js = crmlog::bindings::to_js(&status).unwrap();
+        assert_eq!(wire::status_reply(&js), Some(status));
+    }
+    assert_eq!(wire::status_reply(&wasm_bindgen::JsValue::NULL), None);
+}
