@@ -42,7 +42,10 @@ pub fn two_mb_body() -> Vec<u8> {
         text.push_str(line);
         text.push('\n');
     }
-    let html = format!("<html><body><p>{}</p></body></html>", text.replace('\n', "<br>\n"));
+    let html = format!(
+        "<html><body><p>{}</p></body></html>",
+        text.replace('\n', "<br>\n")
+    );
     let qp = |s: &str| {
         let mut out = String::with_capacity(s.len() * 12 / 10);
         let mut col = 0;
@@ -134,7 +137,9 @@ fn bench(c: &mut Criterion) {
 
     let big = two_mb_body();
     g.throughput(Throughput::Bytes(big.len() as u64));
-    g.bench_function("body_2mb", |b| b.iter(|| black_box(crmlog::mime::parse(&big))));
+    g.bench_function("body_2mb", |b| {
+        b.iter(|| black_box(crmlog::mime::parse(&big)))
+    });
 
     let huge = fifty_mb_attachment();
     let m = crmlog::mime::parse(&huge);

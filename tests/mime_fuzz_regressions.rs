@@ -33,5 +33,9 @@ fn truncated_nested_multipart_reads_the_headers() {
     )
     .unwrap();
     let m = crmlog::mime::parse(&raw);
-    assert_eq!(m.header("content-type").map(|v| v.starts_with("multipart/mi")), Some(true));
+    assert_eq!(
+        m.header("content-type")
+            .map(|v| v.starts_with("multipart/mi")),
+        Some(true)
+    );
 }

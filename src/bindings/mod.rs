@@ -6,12 +6,12 @@
 pub mod chrome;
 #[cfg(feature = "content")]
 pub mod content;
-#[cfg(feature = "content")]
-pub mod wire;
-#[cfg(feature = "worker")]
-pub mod mime;
 #[cfg(feature = "worker")]
 pub mod forward;
+#[cfg(feature = "worker")]
+pub mod mime;
+#[cfg(feature = "content")]
+pub mod wire;
 #[cfg(feature = "worker")]
 pub mod worker;
 

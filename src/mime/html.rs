@@ -422,7 +422,9 @@ mod tests {
 
     #[test]
     fn blocks_breaks_and_entities() {
-        let t = to_text("<div>a&amp;b</div><div><br></div><p>c&nbsp;d &#233; &#x41; &uuml;&szlig;&AElig;&yuml;&bogus;</p>");
+        let t = to_text(
+            "<div>a&amp;b</div><div><br></div><p>c&nbsp;d &#233; &#x41; &uuml;&szlig;&AElig;&yuml;&bogus;</p>",
+        );
         assert_eq!(t, "a&b\n\nc\u{a0}d é A üßÆÿ&bogus;\n");
     }
 
