@@ -9,7 +9,7 @@
 //! (`02/10/2023`) are read month first when a 12-hour clock is used (the US
 //! convention), day first otherwise.
 
-use super::labels::{MONTHS, MONTHS_HR, ZONES, eq_fold};
+use super::labels::{MAX_KEY, MONTHS, MONTHS_HR, ZONES, eq_fold, key_in};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Tok<'a> {
@@ -162,7 +162,8 @@ fn month_of(word: &str, croatian: bool) -> Option<u32> {
     if word.chars().nth(2).is_none() {
         return None;
     }
-    let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+    let mut buf = [0u8; 2 * MAX_KEY];
+    let lower = key_in(word, &mut buf)?;
     let first = *lower.as_bytes().first()?;
     let tables: &[&[(&str, u8)]] = if croatian {
         &[MONTHS_HR, MONTHS]
@@ -177,7 +178,7 @@ fn month_of(word: &str, croatian: bool) -> Option<u32> {
             }
             let score = if lower.starts_with(stem) {
                 stem.chars().count()
-            } else if lower.chars().count() >= 3 && stem.starts_with(lower.as_str()) {
+            } else if lower.chars().count() >= 3 && stem.starts_with(lower) {
                 lower.chars().count()
             } else {
                 continue;

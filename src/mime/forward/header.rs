@@ -239,17 +239,19 @@ fn glued_label_at(text: &str, at: usize) -> Option<(&'static str, Field, usize)>
     let rest = text.get(at..)?;
     let first = rest.as_bytes().first()?;
     let mut best: Option<(&'static str, Field, usize)> = None;
-    let with_colon = labels::glued_labels().filter_map(|&(label, field)| {
-        if label.as_bytes().first() != Some(first) || !rest.starts_with(label) {
-            return None;
-        }
-        let after = rest.get(label.len()..)?;
-        let trimmed = after.trim_start_matches(' ');
-        let colon = trimmed
-            .strip_prefix(':')
-            .or_else(|| trimmed.strip_prefix('：'))?;
-        Some((label, field, text.len() - colon.len()))
-    });
+    let with_colon = labels::glued_labels(*first)
+        .iter()
+        .filter_map(|&(label, field)| {
+            if !rest.starts_with(label) {
+                return None;
+            }
+            let after = rest.get(label.len()..)?;
+            let trimmed = after.trim_start_matches(' ');
+            let colon = trimmed
+                .strip_prefix(':')
+                .or_else(|| trimmed.strip_prefix('：'))?;
+            Some((label, field, text.len() - colon.len()))
+        });
     let without = COLONLESS_LABELS.iter().filter_map(|&(label, field)| {
         let after = rest.strip_prefix(label)?;
         after

@@ -280,27 +280,44 @@ pub(crate) fn field_of(label: &str) -> Option<Field> {
     if label.len() > MAX_KEY {
         return None;
     }
-    index.get(&key(label)).copied()
+    let mut buf = [0u8; 2 * MAX_KEY];
+    index.get(key_in(label, &mut buf)?).copied()
 }
 
 /// Longest label or phrase, in bytes: longer text is neither.
-const MAX_KEY: usize = 80;
+pub(crate) const MAX_KEY: usize = 80;
 
 /// The lookup key of a label or phrase: lower case, white space runs made
-/// one space.
-fn key(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// one space. Written into `buf` (no allocation per lookup); `None` when it
+/// does not fit, since no known label or phrase is that long.
+pub(crate) fn key_in<'b>(text: &str, buf: &'b mut [u8; 2 * MAX_KEY]) -> Option<&'b str> {
+    let mut len = 0;
+    let mut push = |c: char, len: &mut usize| -> Option<()> {
+        let end = *len + c.len_utf8();
+        c.encode_utf8(buf.get_mut(*len..end)?);
+        *len = end;
+        Some(())
+    };
     for word in words(text) {
-        if !out.is_empty() {
-            out.push(' ');
+        if len > 0 {
+            push(' ', &mut len)?;
         }
-        if word.is_ascii() {
-            out.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-        } else {
-            out.extend(word.chars().flat_map(char::to_lowercase));
+        for c in word.chars() {
+            if c.is_ascii() {
+                push(c.to_ascii_lowercase(), &mut len)?;
+            } else {
+                for lower in c.to_lowercase() {
+                    push(lower, &mut len)?;
+                }
+            }
         }
     }
-    out
+    std::str::from_utf8(buf.get(..len)?).ok()
+}
+
+fn key(text: &str) -> String {
+    let mut buf = [0u8; 2 * MAX_KEY];
+    key_in(text, &mut buf).unwrap_or_default().to_string()
 }
 
 fn index<T: Copy>(table: &[(&str, T)]) -> Index<T> {
@@ -313,15 +330,31 @@ fn index<T: Copy>(table: &[(&str, T)]) -> Index<T> {
 
 /// Whether a label is one only Croatian clients write.
 pub(crate) fn is_croatian_label(label: &str) -> bool {
-    CROATIAN_LABELS.iter().any(|known| eq_fold(known, label))
+    CROATIAN_LABELS
+        .iter()
+        .any(|known| known.len() == label.len() && eq_fold(known, label))
 }
 
 /// Labels Yahoo! Mail glues together on one line, some without their colon
 /// (Polish `Dw`, Portuguese `Assunto`): tried, longest first, at every
 /// position of that line that does not follow a lower-case letter.
 /// Compared case-sensitively, so that they are not found inside words.
-pub(crate) fn glued_labels() -> impl Iterator<Item = &'static (&'static str, Field)> {
-    LABELS.iter()
+pub(crate) fn glued_labels(first: u8) -> &'static [(&'static str, Field)] {
+    static BY_FIRST_BYTE: OnceLock<Vec<Vec<(&'static str, Field)>>> = OnceLock::new();
+    let table = BY_FIRST_BYTE.get_or_init(|| {
+        let mut table = vec![Vec::new(); 256];
+        for &(label, field) in LABELS {
+            if let Some(list) = label
+                .bytes()
+                .next()
+                .and_then(|b| table.get_mut(usize::from(b)))
+            {
+                list.push((label, field));
+            }
+        }
+        table
+    });
+    table.get(usize::from(first)).map_or(&[], Vec::as_slice)
 }
 
 /// Labels that Yahoo! Mail writes without a colon.
@@ -462,7 +495,8 @@ pub(crate) fn phrase_kind(text: &str) -> Option<Phrase> {
     if text.len() > MAX_KEY || text.is_empty() {
         return None;
     }
-    index.get(&key(text)).copied()
+    let mut buf = [0u8; 2 * MAX_KEY];
+    index.get(key_in(text, &mut buf)?).copied()
 }
 
 /// Subject prefixes of forwards, per client and language. Compared without

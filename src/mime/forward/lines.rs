@@ -1,37 +1,41 @@
 //! The text model: a body normalised once, then seen as lines with their
 //! quote depth.
 
+use std::borrow::Cow;
+
 /// Normalises a body the way every client family needs it: byte-order
 /// marks dropped (Outlook 2019 writes one, sometimes mid-text), CRLF and
 /// lone CR turned into LF, no-break spaces into plain spaces (HubSpot,
 /// IONOS).
-pub(crate) fn normalize(body: &str) -> String {
+pub(crate) fn normalize(body: &str) -> Cow<'_, str> {
     // The three characters start with these bytes in UTF-8 (CR, U+FEFF,
     // U+00A0); text without them is copied as is.
     let special = |b: &u8| matches!(b, b'\r' | 0xEF | 0xC2);
     if !body.as_bytes().iter().any(special) {
-        return body.to_string();
+        return Cow::Borrowed(body);
     }
+    let bytes = body.as_bytes();
     let mut out = String::with_capacity(body.len());
-    let mut rest = body;
-    while let Some(at) = rest.find(['\r', '\u{feff}', '\u{a0}']) {
-        out.push_str(rest.get(..at).unwrap_or(""));
-        let tail = rest.get(at..).unwrap_or("");
-        let mut chars = tail.chars();
-        match chars.next() {
-            Some('\r') => {
-                out.push('\n');
-                rest = tail.strip_prefix("\r\n").unwrap_or_else(|| chars.as_str());
+    let (mut i, mut last) = (0, 0);
+    while let Some(&b) = bytes.get(i) {
+        // Each special starts a character, so every cut is on a boundary.
+        let (skip, replacement) = match b {
+            b'\r' if bytes.get(i + 1) == Some(&b'\n') => (2, "\n"),
+            b'\r' => (1, "\n"),
+            0xEF if bytes.get(i + 1..i + 3) == Some(&[0xBB, 0xBF]) => (3, ""),
+            0xC2 if bytes.get(i + 1) == Some(&0xA0) => (2, " "),
+            _ => {
+                i += 1;
+                continue;
             }
-            Some('\u{a0}') => {
-                out.push(' ');
-                rest = chars.as_str();
-            }
-            _ => rest = chars.as_str(),
-        }
+        };
+        out.push_str(body.get(last..i).unwrap_or(""));
+        out.push_str(replacement);
+        i += skip;
+        last = i;
     }
-    out.push_str(rest);
-    out
+    out.push_str(body.get(last..).unwrap_or(""));
+    Cow::Owned(out)
 }
 
 /// One line of the normalised body.

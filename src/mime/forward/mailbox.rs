@@ -222,9 +222,10 @@ pub(crate) fn is_address(s: &str) -> bool {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !s
-            .chars()
-            .any(|c| c.is_whitespace() || "<>()[],;:\"".contains(c))
+        && !s.chars().any(|c| {
+            c.is_whitespace()
+                || matches!(c, '<' | '>' | '(' | ')' | '[' | ']' | ',' | ';' | ':' | '"')
+        })
 }
 
 #[cfg(test)]
