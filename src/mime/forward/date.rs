@@ -159,9 +159,7 @@ fn cjk_date(toks: &[Tok<'_>], used: &mut [bool]) -> Option<(u32, u32, u32, usize
 
 fn month_of(word: &str, croatian: bool) -> Option<u32> {
     // Every stem has three letters at least.
-    if word.chars().nth(2).is_none() {
-        return None;
-    }
+    word.chars().nth(2)?;
     let mut buf = [0u8; 2 * MAX_KEY];
     let lower = key_in(word, &mut buf)?;
     let first = *lower.as_bytes().first()?;
