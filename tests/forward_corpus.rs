@@ -2,6 +2,8 @@
 //! (tests/fixtures/crisp-oss_email-forward-parser): every asserted path of
 //! every case, on the body as stored and on its CRLF and LF variants.
 #![allow(clippy::unwrap_used)]
+// Reads fixtures from disk: native only.
+#![cfg(not(target_arch = "wasm32"))]
 
 use crmlog::mime::forward::parse_text;
 use serde_json::Value;

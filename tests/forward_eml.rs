@@ -3,6 +3,8 @@
 //! `parse_message`, as stored and with its line endings swapped (LF and
 //! CRLF), and every expectation its .json holds is checked.
 #![allow(clippy::unwrap_used)]
+// Reads fixtures from disk: native only.
+#![cfg(not(target_arch = "wasm32"))]
 
 use crmlog::mime::forward::{Forward, parse_message};
 use crmlog::mime::{Mailbox, parse};

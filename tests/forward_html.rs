@@ -4,6 +4,8 @@
 //! text above the block and the original body; replies must not be taken
 //! for forwards.
 #![allow(clippy::unwrap_used)]
+// Reads fixtures from disk: native only.
+#![cfg(not(target_arch = "wasm32"))]
 
 use crmlog::mime::forward::parse_html;
 use crmlog::mime::html::to_text;

@@ -2,6 +2,8 @@
 //! text, random HTML-ish text, and corpus bodies cut at random places or
 //! with random bytes spliced in, through every entry point.
 #![allow(clippy::unwrap_used)]
+// Reads fixtures from disk: native only.
+#![cfg(not(target_arch = "wasm32"))]
 
 use crmlog::mime::forward::{parse_html, parse_message, parse_text};
 use crmlog::mime::html::to_text;
