@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 pub mod forward;
 pub mod mime;
+pub mod outbox;
 pub mod sandbox;
 pub mod track;
 
@@ -25,6 +26,9 @@ enum Command {
     /// Forwarded messages: what a forward's block says (issue 4).
     #[command(subcommand)]
     Forward(forward::Command),
+    /// The CRM client's outbox: queue, send, status.
+    #[command(subcommand)]
+    Outbox(outbox::Command),
     /// Run the sandbox CRM: a HubSpot-compatible server on loopback.
     Sandbox(sandbox::Args),
     /// Tracking ids (spec/tracking.md).
@@ -40,6 +44,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Forward(cmd) => forward::run(cmd),
+        Command::Outbox(cmd) => outbox::run(cmd),
         Command::Sandbox(args) => sandbox::run(args),
         Command::Track(cmd) => track::run(cmd),
         Command::Mime(cmd) => mime::run(cmd),

@@ -168,8 +168,9 @@ pub enum LogError {
         message: String,
         /// The CRM's category (`VALIDATION_ERROR`, `RATE_LIMIT`, …).
         category: Option<String>,
-        /// Seconds from `Retry-After`, when sent.
-        retry_after: Option<u64>,
+        /// How long the CRM asked to wait (429), in ms: `Retry-After`, else
+        /// HubSpot's rate-limit interval.
+        retry_after_ms: Option<u64>,
     },
     /// A 2xx answer whose body we could not read.
     BadResponse(String),
@@ -451,9 +452,11 @@ fn parse_ok<T: for<'de> Deserialize<'de>>(response: &HttpResponse) -> Result<T, 
 /// shape when the body has it.
 pub fn http_error(response: &HttpResponse) -> LogError {
     let parsed: Option<ErrorBody> = serde_json::from_str(&response.body).ok();
-    let retry_after = response
-        .header("retry-after")
-        .and_then(|v| v.trim().parse().ok());
+    let retry_after_ms = if response.status == 429 {
+        super::outbox::rate_limit_wait_ms(&response.headers)
+    } else {
+        None
+    };
     LogError::Http {
         status: response.status,
         message: parsed
@@ -461,7 +464,7 @@ pub fn http_error(response: &HttpResponse) -> LogError {
             .map(|b| b.message.clone())
             .unwrap_or_else(|| format!("HTTP {}", response.status)),
         category: parsed.and_then(|b| b.category.or(b.error_type)),
-        retry_after,
+        retry_after_ms,
     }
 }
 
@@ -584,12 +587,12 @@ mod tests {
             Step::Done(Err(LogError::Http {
                 status,
                 category,
-                retry_after,
+                retry_after_ms,
                 ..
             })) => {
                 assert_eq!(status, 429);
                 assert_eq!(category.as_deref(), Some("RATE_LIMIT"));
-                assert_eq!(retry_after, Some(3));
+                assert_eq!(retry_after_ms, Some(3000));
             }
             other => panic!("unexpected {other:?}"),
         }
