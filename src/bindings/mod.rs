@@ -7,6 +7,8 @@ pub mod chrome;
 #[cfg(feature = "content")]
 pub mod content;
 #[cfg(feature = "worker")]
+pub mod forward;
+#[cfg(feature = "worker")]
 pub mod mime;
 #[cfg(feature = "content")]
 pub mod wire;

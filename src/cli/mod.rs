@@ -7,6 +7,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+pub mod forward;
 pub mod mime;
 pub mod outbox;
 pub mod sandbox;
@@ -22,6 +23,9 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Forwarded messages: what a forward's block says (issue 4).
+    #[command(subcommand)]
+    Forward(forward::Command),
     /// The CRM client's outbox: queue, send, status.
     #[command(subcommand)]
     Outbox(outbox::Command),
@@ -39,6 +43,7 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Forward(cmd) => forward::run(cmd),
         Command::Outbox(cmd) => outbox::run(cmd),
         Command::Sandbox(args) => sandbox::run(args),
         Command::Track(cmd) => track::run(cmd),
