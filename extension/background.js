@@ -5,6 +5,11 @@ import init, { handleMessage, workerStart } from './pkg/worker/crmlog.js';
 const ready = init({ module_or_path: new URL('./pkg/worker/crmlog_bg.wasm', import.meta.url) })
   .then(() => workerStart());
 
+// A retry that comes due while the worker is stopped starts it again.
+chrome.alarms.onAlarm.addListener(() => {
+  ready.then(() => workerStart());
+});
+
 // Registered synchronously at start-up, as MV3 requires; `return true` keeps
 // the channel open for the asynchronous reply.
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {

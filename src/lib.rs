@@ -14,6 +14,8 @@ pub mod tracking;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 #[cfg(not(target_arch = "wasm32"))]
+pub mod client;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod sandbox;
 
 #[cfg(target_arch = "wasm32")]

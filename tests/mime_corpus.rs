@@ -3,6 +3,8 @@
 //! the upstream expectations are checked where they apply to crmlog's
 //! model (each folder's SOURCE.md / expectations.json says where they come
 //! from).
+// Native only: reads fixtures from disk (and runs processes, proptest).
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 use crmlog::mime::{self, Mailbox, Message};

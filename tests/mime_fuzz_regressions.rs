@@ -1,6 +1,8 @@
 //! Inputs that once crashed a fuzz target (scripts/fuzz.sh) stay fixed:
 //! every file in tests/fixtures/fuzz/ goes through each public entry point
 //! without panicking, and the model still reads what is readable.
+// Native only: reads fixtures from disk (and runs processes, proptest).
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;

@@ -8,6 +8,8 @@
 //! variant's are compared after turning CRLF into LF); a size given as
 //! `{"lf": n, "crlf": m}` differs between the variants; `diagnostics` lists
 //! the expected diagnostic codes in order.
+// Native only: reads fixtures from disk (and runs processes, proptest).
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 use crmlog::mime;

@@ -4,6 +4,8 @@
 //! Dovecot's trees. thread3, thread4 and the ORDEREDSUBJECT sets group
 //! messages by subject (RFC 5256), which R11 forbids: there every message
 //! that the expected tree groups only by subject must stay apart.
+// Native only: reads fixtures from disk (and runs processes, proptest).
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 use crmlog::mime::thread::{ThreadHeaders, ThreadNode, build, match_thread, normalize_id};

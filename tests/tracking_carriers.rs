@@ -1,5 +1,7 @@
 //! Tracking ids (spec/tracking.md): embed-then-find for every carrier and
 //! every combination, disagreement, and the id generator.
+// Native only: reads fixtures from disk (and runs processes, proptest).
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 use crmlog::tracking::{self, Carrier, Finding, TrackingId};

@@ -1,5 +1,7 @@
 //! `crmlog track new`, `crmlog track find` and `crmlog mime inspect` as a
 //! user runs them (spec/tracking.md, "Command line").
+// Native only: reads fixtures from disk (and runs processes, proptest).
+#![cfg(not(target_arch = "wasm32"))]
 #![allow(clippy::unwrap_used)]
 
 use std::io::Write;

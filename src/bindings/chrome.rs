@@ -28,6 +28,10 @@ extern "C" {
     #[wasm_bindgen(js_namespace = ["chrome", "storage", "local"], js_name = remove, catch)]
     pub fn storage_remove(keys: &JsValue) -> Result<js_sys::Promise, JsValue>;
 
+    /// `chrome.alarms.create(name, info)`.
+    #[wasm_bindgen(js_namespace = ["chrome", "alarms"], js_name = create, catch)]
+    fn alarms_create(name: &str, info: &JsValue) -> Result<JsValue, JsValue>;
+
     /// `fetch(request)` on the global scope (window or service worker).
     #[wasm_bindgen(js_name = fetch)]
     pub fn global_fetch(request: &web_sys::Request) -> js_sys::Promise;
@@ -64,6 +68,15 @@ pub fn after(ms: i32, f: impl FnOnce() + 'static) {
         let _ =
             w.set_timeout_with_callback_and_timeout_and_arguments_0(callback.unchecked_ref(), ms);
     }
+}
+
+/// Asks the browser to wake the service worker at `when_ms` (ms since the
+/// epoch) with the alarm `name`; the browser may deliver it later (Chrome's
+/// minimum is 30 s), never earlier.
+pub fn alarm_at(name: &str, when_ms: f64) -> Result<(), JsValue> {
+    let info = js_sys::Object::new();
+    js_sys::Reflect::set(&info, &"when".into(), &JsValue::from_f64(when_ms))?;
+    alarms_create(name, &info).map(|_| ())
 }
 
 /// Awaits a promise-returning call.

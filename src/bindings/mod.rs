@@ -7,7 +7,11 @@ pub mod chrome;
 #[cfg(feature = "content")]
 pub mod content;
 #[cfg(feature = "worker")]
+pub mod forward;
+#[cfg(feature = "worker")]
 pub mod mime;
+#[cfg(feature = "worker")]
+pub mod policy;
 #[cfg(feature = "content")]
 pub mod wire;
 #[cfg(feature = "worker")]
@@ -21,5 +25,3 @@ pub fn to_js<T: serde::Serialize + ?Sized>(
 ) -> Result<wasm_bindgen::JsValue, serde_wasm_bindgen::Error> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
 }
-#[cfg(feature = "worker")]
-pub mod policy;

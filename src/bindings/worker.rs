@@ -13,10 +13,11 @@ use super::chrome::{self, call, js_error};
 use super::to_js;
 use crate::crm::api::{HttpRequest, HttpResponse};
 use crate::crm::compose::build_log_request;
-use crate::crm::log::{LogError, LogJob, LogRequest, Step};
+use crate::crm::log::{LogJob, Step};
 use crate::crm::messages::{LogState, Status, ToWorker};
+use crate::crm::outbox::{Item, ItemState, RetryPolicy, Settled, settle};
 use crate::crm::settings::{CrmSettings, DEFAULT_CRM_URL};
-use serde::{Deserialize, Serialize};
+use crate::crm::transport::JobEnd;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
@@ -24,30 +25,21 @@ use wasm_bindgen::prelude::*;
 
 const OUTBOX_PREFIX: &str = "outbox:";
 const SETTINGS_KEY: &str = "settings";
-
-/// One outbox entry.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-struct Item {
-    request: LogRequest,
-    state: LogState,
-    #[serde(default)]
-    email_id: Option<String>,
-    #[serde(default)]
-    error: Option<String>,
-    #[serde(default)]
-    attempts: u32,
-}
+/// The alarm that wakes a stopped worker when a retry is due.
+const ALARM: &str = "crmlog-outbox";
 
 thread_local! {
     static ITEMS: RefCell<BTreeMap<String, Item>> = const { RefCell::new(BTreeMap::new()) };
     static LOADED: Cell<bool> = const { Cell::new(false) };
     static DRAINING: Cell<bool> = const { Cell::new(false) };
     static AGAIN: Cell<bool> = const { Cell::new(false) };
-    static RETRY_SCHEDULED: Cell<bool> = const { Cell::new(false) };
+    /// Set by a 401/403 until the settings change.
+    static PAUSED: Cell<bool> = const { Cell::new(false) };
+    static TIMER_AT: Cell<f64> = const { Cell::new(0.0) };
 }
 
-/// Called by the worker's loader each time the worker starts: reloads the
-/// outbox and resumes sending.
+/// Called by the worker's loader each time the worker starts (and by the
+/// retry alarm): reloads the outbox and sends what is due.
 #[wasm_bindgen(js_name = workerStart)]
 pub fn worker_start() {
     wasm_bindgen_futures::spawn_local(async {
@@ -68,25 +60,23 @@ pub async fn handle_message(message: JsValue) -> Result<JsValue, JsValue> {
             let request = build_log_request(&snapshot)
                 .map_err(|e| js_error(format!("crmlog: not logged: {e}")))?;
             let id = request.tracking_id.clone();
-            // Record in memory before any await, so a status question that
-            // follows this message finds it.
+            // Until the rules engine decides in the worker, every recipient
+            // is logged, as with Log on and an empty never-log list.
+            let timeline = request.recipients().map(|p| p.address.clone()).collect();
+            // Recorded in memory before any await, so a status question
+            // that follows this message finds it.
             let keep = ITEMS.with(|items| {
                 let mut items = items.borrow_mut();
                 match items.get(&id) {
                     // A repeated Send of the same compose replaces the
                     // request while it has not gone out yet.
-                    Some(existing) if existing.state != LogState::Queued => false,
+                    Some(existing)
+                        if existing.state != ItemState::Queued || existing.attempts > 0 =>
+                    {
+                        false
+                    }
                     _ => {
-                        items.insert(
-                            id.clone(),
-                            Item {
-                                request,
-                                state: LogState::Queued,
-                                email_id: None,
-                                error: None,
-                                attempts: 0,
-                            },
-                        );
+                        items.insert(id.clone(), Item::new(request, timeline));
                         true
                     }
                 }
@@ -104,6 +94,7 @@ pub async fn handle_message(message: JsValue) -> Result<JsValue, JsValue> {
             to_js(&status_of(&tracking_id)).map_err(js_error)
         }
         ToWorker::SettingsChanged => {
+            PAUSED.set(false);
             wasm_bindgen_futures::spawn_local(drain());
             Ok(JsValue::TRUE)
         }
@@ -113,9 +104,14 @@ pub async fn handle_message(message: JsValue) -> Result<JsValue, JsValue> {
 fn status_of(id: &str) -> Status {
     ITEMS.with(|items| match items.borrow().get(id) {
         Some(item) => Status {
-            state: item.state,
+            state: match item.state {
+                ItemState::Queued => LogState::Queued,
+                ItemState::Sending => LogState::Sending,
+                ItemState::Done => LogState::Logged,
+                ItemState::Parked => LogState::Parked,
+            },
             email_id: item.email_id.clone(),
-            error: item.error.clone(),
+            error: item.last_error.clone(),
         },
         None => Status {
             state: LogState::Unknown,
@@ -137,17 +133,14 @@ async fn ensure_loaded() -> Result<(), JsValue> {
             continue;
         };
         let value = js_sys::Reflect::get(&all, &JsValue::from_str(&key))?;
-        let Ok(mut item) = serde_wasm_bindgen::from_value::<Item>(value) else {
+        let Ok(item) = serde_wasm_bindgen::from_value::<Item>(value) else {
             web_sys::console::warn_1(
                 &"crmlog: an outbox entry could not be read and was kept as is".into(),
             );
             continue;
         };
-        // Sending when the worker stopped: the outcome is uncertain, so
-        // send again; the job finds a first copy by tracking id.
-        if item.state == LogState::Sending {
-            item.state = LogState::Queued;
-        }
+        // An item found `Sending` is due again (Item::is_due): the attempt
+        // was cut short, and the job's search by tracking id finds a copy.
         ITEMS.with(|items| {
             items.borrow_mut().entry(id.to_string()).or_insert(item);
         });
@@ -181,26 +174,31 @@ async fn load_settings() -> Result<Option<CrmSettings>, JsValue> {
         .and_then(|s| CrmSettings::validated(&s.crm_url, &s.crm_token).ok()))
 }
 
-fn set_item(id: &str, f: impl FnOnce(&mut Item)) {
-    ITEMS.with(|items| {
-        if let Some(item) = items.borrow_mut().get_mut(id) {
-            f(item);
-        }
-    });
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
 }
 
-/// Sends every queued item; one drain at a time.
+fn store_item(item: Item) -> String {
+    let id = item.key().to_string();
+    ITEMS.with(|items| items.borrow_mut().insert(id.clone(), item));
+    id
+}
+
+/// Sends every due item, one drain at a time, then arranges to wake up
+/// when the next retry is due.
 async fn drain() {
     if DRAINING.get() {
         AGAIN.set(true);
         return;
     }
     DRAINING.set(true);
-    let mut retry_later = false;
     loop {
         AGAIN.set(false);
         if let Err(e) = ensure_loaded().await {
             web_sys::console::error_1(&e);
+        }
+        if PAUSED.get() {
+            break;
         }
         let settings = match load_settings().await {
             Ok(s) => s,
@@ -209,30 +207,43 @@ async fn drain() {
                 None
             }
         };
-        let queued: Vec<String> = ITEMS.with(|items| {
+        let due: Vec<Item> = ITEMS.with(|items| {
             items
                 .borrow()
-                .iter()
-                .filter(|(_, i)| i.state == LogState::Queued)
-                .map(|(id, _)| id.clone())
+                .values()
+                .filter(|i| i.is_due(now_ms()))
+                .cloned()
                 .collect()
         });
-        for id in queued {
-            match &settings {
-                None => {
-                    // Kept until the user saves the settings (which sends
-                    // SettingsChanged and drains again).
-                    set_item(&id, |i| i.error = Some(chrome_msg("errorNotConfigured")));
-                    let _ = persist(&id).await;
+        for item in due {
+            let Some(settings) = &settings else {
+                // Kept until the user saves the settings (which sends
+                // SettingsChanged and drains again).
+                let mut waiting = item;
+                waiting.last_error = Some(chrome_msg("errorNotConfigured"));
+                let id = store_item(waiting);
+                let _ = persist(&id).await;
+                continue;
+            };
+            let mut sending = item.clone();
+            sending.state = ItemState::Sending;
+            let id = store_item(sending);
+            let _ = persist(&id).await;
+            let end = run_job(&item, settings).await;
+            let policy = RetryPolicy::default();
+            let settled = settle(item, end, now_ms(), &policy, js_sys::Math::random());
+            let (next, stop) = match settled {
+                Settled::Item(next) => (next, false),
+                Settled::Throttle(next) => (next, true),
+                Settled::PauseAll(next) => {
+                    PAUSED.set(true);
+                    (next, true)
                 }
-                Some(s) => match send_item(&id, s).await {
-                    Outcome::Done => {}
-                    Outcome::RetryLater => retry_later = true,
-                    Outcome::Pause => {
-                        // 401/403: the token is wrong for every item.
-                        break;
-                    }
-                },
+            };
+            let id = store_item(next);
+            let _ = persist(&id).await;
+            if stop {
+                break;
             }
         }
         if !AGAIN.get() {
@@ -240,30 +251,36 @@ async fn drain() {
         }
     }
     DRAINING.set(false);
-    if retry_later && !RETRY_SCHEDULED.get() {
-        RETRY_SCHEDULED.set(true);
-        wasm_bindgen_futures::spawn_local(async {
-            gloo_timers::future::TimeoutFuture::new(backoff_ms()).await;
-            RETRY_SCHEDULED.set(false);
-            drain().await;
-        });
-    }
+    schedule_wake();
 }
 
-fn backoff_ms() -> u32 {
-    let attempts = ITEMS.with(|items| {
+/// Wakes the drain when the earliest queued item is due: a timer while the
+/// worker lives, and an alarm that starts a stopped worker.
+fn schedule_wake() {
+    if PAUSED.get() {
+        return;
+    }
+    let next = ITEMS.with(|items| {
         items
             .borrow()
             .values()
-            .filter(|i| i.state == LogState::Queued)
-            .map(|i| i.attempts)
+            .filter(|i| matches!(i.state, ItemState::Queued | ItemState::Sending))
+            .map(|i| i.not_before_ms)
             .min()
-            .unwrap_or(0)
     });
-    // 1 s, 2 s, 4 s … capped at a minute, with jitter so that many tabs
-    // and workers do not retry in step.
-    let base = 1_000u32.saturating_mul(1 << attempts.min(6)).min(60_000);
-    base / 2 + (js_sys::Math::random() * f64::from(base / 2)) as u32
+    let Some(at) = next else { return };
+    let at = (at as f64).max(js_sys::Date::now() + 10.0);
+    if TIMER_AT.get() != 0.0 && TIMER_AT.get() <= at {
+        return;
+    }
+    TIMER_AT.set(at);
+    let _ = chrome::alarm_at(ALARM, at);
+    let wait = (at - js_sys::Date::now()).clamp(0.0, 2_147_483_000.0) as u32;
+    wasm_bindgen_futures::spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(wait).await;
+        TIMER_AT.set(0.0);
+        drain().await;
+    });
 }
 
 fn chrome_msg(key: &str) -> String {
@@ -271,77 +288,20 @@ fn chrome_msg(key: &str) -> String {
     if m.is_empty() { key.to_string() } else { m }
 }
 
-enum Outcome {
-    Done,
-    RetryLater,
-    Pause,
-}
-
-async fn send_item(id: &str, settings: &CrmSettings) -> Outcome {
-    let Some(item) = ITEMS.with(|items| items.borrow().get(id).cloned()) else {
-        return Outcome::Done;
-    };
-    set_item(id, |i| {
-        i.state = LogState::Sending;
-        i.attempts += 1;
-    });
-    let _ = persist(id).await;
-    // Until the rules engine decides (its own issue), every recipient is
-    // logged, as with Log on and no never-log list.
-    let timeline: Vec<String> = item
-        .request
-        .recipients()
-        .map(|p| p.address.clone())
-        .collect();
-    let mut job = LogJob::new(item.request, timeline);
+/// Drives one logging job over `fetch`.
+async fn run_job(item: &Item, settings: &CrmSettings) -> JobEnd {
+    let mut job = LogJob::new(item.request.clone(), item.timeline.clone());
     let mut step = job.start();
-    let outcome = loop {
+    loop {
         match step {
             Step::Send(request) => match fetch(settings, &request).await {
                 Ok(response) => step = job.on_response(&response),
-                Err(network) => {
-                    set_item(id, |i| {
-                        i.state = LogState::Queued;
-                        i.error = Some(network);
-                    });
-                    break Outcome::RetryLater;
-                }
+                Err(network) => return JobEnd::Network(network),
             },
-            Step::Done(Ok(logged)) => {
-                set_item(id, |i| {
-                    i.state = LogState::Logged;
-                    i.email_id = Some(logged.email_id);
-                    i.error = None;
-                });
-                break Outcome::Done;
-            }
-            Step::Done(Err(error)) => {
-                let text = error.to_string();
-                let outcome = match &error {
-                    LogError::Http {
-                        status: 401 | 403, ..
-                    } => Outcome::Pause,
-                    LogError::Http { status, .. }
-                        if *status == 408 || *status == 429 || *status >= 500 =>
-                    {
-                        Outcome::RetryLater
-                    }
-                    LogError::Http { .. } => Outcome::Done,
-                    LogError::BadResponse(_) => Outcome::RetryLater,
-                };
-                set_item(id, |i| {
-                    i.state = match outcome {
-                        Outcome::Done => LogState::Parked,
-                        _ => LogState::Queued,
-                    };
-                    i.error = Some(text);
-                });
-                break outcome;
-            }
+            Step::Done(Ok(logged)) => return JobEnd::Logged(logged),
+            Step::Done(Err(error)) => return JobEnd::Failed(error),
         }
-    };
-    let _ = persist(id).await;
-    outcome
+    }
 }
 
 async fn fetch(settings: &CrmSettings, request: &HttpRequest) -> Result<HttpResponse, String> {

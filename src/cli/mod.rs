@@ -8,8 +8,10 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 pub mod decide;
+pub mod forward;
 pub mod mime;
 pub mod never_log;
+pub mod outbox;
 pub mod sandbox;
 pub mod track;
 
@@ -23,6 +25,12 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Forwarded messages: what a forward's block says (issue 4).
+    #[command(subcommand)]
+    Forward(forward::Command),
+    /// The CRM client's outbox: queue, send, status.
+    #[command(subcommand)]
+    Outbox(outbox::Command),
     /// Run the sandbox CRM: a HubSpot-compatible server on loopback.
     Sandbox(sandbox::Args),
     /// Tracking ids (spec/tracking.md).
@@ -42,6 +50,8 @@ enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Forward(cmd) => forward::run(cmd),
+        Command::Outbox(cmd) => outbox::run(cmd),
         Command::Sandbox(args) => sandbox::run(args),
         Command::Track(cmd) => track::run(cmd),
         Command::Decide(args) => decide::run(args),

@@ -19,12 +19,58 @@ pub struct Args {
     /// Without it the remembered one is used, or a fresh one is made.
     #[arg(long)]
     pub token: Option<String>,
+    /// Rate limit as REQUESTS/MILLISECONDS (HubSpot Professional: 190/10000).
+    #[arg(long, default_value = "190/10000", value_parser = parse_rate)]
+    pub rate_limit: (u32, u64),
+    /// For tests: share (0–1) of API requests answered 500.
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    pub fail_rate: f64,
+    /// For tests: share (0–1) of API requests carried out and then dropped
+    /// half-way through the response.
+    #[arg(long, default_value_t = 0.0, value_parser = parse_share)]
+    pub drop_rate: f64,
+}
+
+fn parse_rate(s: &str) -> Result<(u32, u64), String> {
+    let (n, ms) = s
+        .split_once('/')
+        .ok_or_else(|| format!("{s:?}: expected REQUESTS/MILLISECONDS, e.g. 190/10000"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("{n:?} is not a number of requests"))?;
+    let ms: u64 = ms
+        .trim()
+        .parse()
+        .map_err(|_| format!("{ms:?} is not a number of milliseconds"))?;
+    if n == 0 || ms == 0 {
+        return Err(
+            "the rate limit needs at least one request per at least one millisecond".into(),
+        );
+    }
+    Ok((n, ms))
+}
+
+fn parse_share(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("{s:?} is not a share between 0 and 1")),
+    }
 }
 
 /// Runs the server until the process is stopped.
 pub fn run(args: Args) -> ExitCode {
+    let faults = crate::sandbox::faults::FaultConfig {
+        rate_limit: args.rate_limit.0,
+        rate_window: std::time::Duration::from_millis(args.rate_limit.1),
+        fail_rate: args.fail_rate,
+        drop_rate: args.drop_rate,
+    };
+    if faults.fail_rate + faults.drop_rate > 1.0 {
+        return super::input_error("--fail-rate and --drop-rate add up to more than 1");
+    }
     let sandbox = match Sandbox::open(&args.db, args.token.as_deref()) {
-        Ok(s) => s,
+        Ok(s) => s.with_faults(faults),
         Err(e) => {
             return super::input_error(format!("cannot open {}: {e}", args.db.display()));
         }

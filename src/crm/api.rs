@@ -247,6 +247,37 @@ pub struct BatchResult {
     pub errors: Vec<ErrorDetail>,
 }
 
+/// One associated object in a v4 association read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssociatedObject {
+    /// The associated object's id (a number in HubSpot's answer).
+    #[serde(rename = "toObjectId")]
+    pub to_object_id: u64,
+    /// The association's types.
+    #[serde(rename = "associationTypes", default)]
+    pub association_types: Vec<AssociationTypeRead>,
+}
+
+/// An association type in a v4 read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssociationTypeRead {
+    /// `HUBSPOT_DEFINED`, `USER_DEFINED`, …
+    pub category: String,
+    /// The type id (contact → company 1 is "Primary").
+    #[serde(rename = "typeId")]
+    pub type_id: u32,
+    /// The label, when the type has one.
+    #[serde(default)]
+    pub label: Option<String>,
+}
+
+/// `GET /crm/associations/v4/objects/{type}/{id}/associations/{toType}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssociationResults {
+    /// The associated objects.
+    pub results: Vec<AssociatedObject>,
+}
+
 /// A search filter.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Filter {

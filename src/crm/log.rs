@@ -10,12 +10,17 @@
 //! 2. read the timeline contacts by email in one batch;
 //! 3. create the missing ones in one batch (a 409 means another writer
 //!    created one meanwhile: read again);
-//! 4. create the email with its associations and the tracking id.
+//! 4. for contacts that existed before (rule O6), read their primary
+//!    company and their deals (associations v4), and the deals' state and
+//!    creation time in one batch, keeping the five most recently created
+//!    open deals per contact;
+//! 5. create the email with its associations and the tracking id.
 
 use super::api::{
-    API_VERSION, Association, BatchInput, BatchReadRequest, BatchResult, EMAIL_TO_CONTACT,
-    ErrorBody, Filter, FilterGroup, HeaderParty, HttpRequest, HttpResponse, Method, ObjectCreate,
-    ObjectRef, SearchRequest, SearchResult, TRACKING_PROPERTY, objects_path,
+    API_VERSION, Association, AssociationResults, BatchInput, BatchReadRequest, BatchResult,
+    EMAIL_TO_COMPANY, EMAIL_TO_CONTACT, EMAIL_TO_DEAL, ErrorBody, Filter, FilterGroup, HeaderParty,
+    HttpRequest, HttpResponse, Method, ObjectCreate, ObjectRef, SearchRequest, SearchResult,
+    TRACKING_PROPERTY, objects_path,
 };
 use crate::tracking::TrackingId;
 use serde::{Deserialize, Serialize};
@@ -168,8 +173,9 @@ pub enum LogError {
         message: String,
         /// The CRM's category (`VALIDATION_ERROR`, `RATE_LIMIT`, …).
         category: Option<String>,
-        /// Seconds from `Retry-After`, when sent.
-        retry_after: Option<u64>,
+        /// How long the CRM asked to wait (429), in ms: `Retry-After`, else
+        /// HubSpot's rate-limit interval.
+        retry_after_ms: Option<u64>,
     },
     /// A 2xx answer whose body we could not read.
     BadResponse(String),
@@ -198,18 +204,44 @@ pub enum Step {
 #[derive(Clone, Debug, PartialEq)]
 enum State {
     SearchExisting,
-    ReadContacts { reread: bool },
+    ReadContacts {
+        reread: bool,
+    },
     CreateContacts,
+    /// Reading the associations of an existing contact.
+    Associations {
+        contact: String,
+        kind: AssociationKind,
+    },
+    ReadDeals,
     CreateEmail,
     Finished,
 }
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum AssociationKind {
+    Companies,
+    Deals,
+}
+
+/// How many open deals per contact an email is associated with (O6).
+pub const DEALS_PER_CONTACT: usize = 5;
 
 /// The conversation for one logging request.
 #[derive(Clone, Debug)]
 pub struct LogJob {
     request: LogRequest,
     timeline: Vec<String>,
+    /// Address → contact id.
     contacts: BTreeMap<String, String>,
+    /// Contacts that existed before this job (O6 applies to them only).
+    existing: BTreeSet<String>,
+    /// Association reads still to make.
+    lookups: Vec<(String, AssociationKind)>,
+    companies: BTreeSet<String>,
+    /// Contact id → its deal ids.
+    deals_of: BTreeMap<String, Vec<String>>,
+    deals: BTreeSet<String>,
     state: State,
 }
 
@@ -223,6 +255,11 @@ impl LogJob {
             request,
             timeline: timeline.into_iter().collect(),
             contacts: BTreeMap::new(),
+            existing: BTreeSet::new(),
+            lookups: Vec::new(),
+            companies: BTreeSet::new(),
+            deals_of: BTreeMap::new(),
+            deals: BTreeSet::new(),
             state: State::SearchExisting,
         }
     }
@@ -272,11 +309,13 @@ impl LogJob {
                 for c in batch.results {
                     if let Some(email) = c.property("email") {
                         self.contacts.insert(normalize(email), c.id.clone());
+                        // Found by a read: it existed before this job.
+                        self.existing.insert(c.id.clone());
                     }
                 }
                 let missing = self.missing();
                 if missing.is_empty() {
-                    self.create_email()
+                    self.start_lookups()
                 } else if reread {
                     // After a 409 the contact must exist; if it still does not,
                     // the CRM contradicts itself and retrying later is right.
@@ -302,10 +341,51 @@ impl LogJob {
                     }
                 }
                 if self.missing().is_empty() {
-                    self.create_email()
+                    self.start_lookups()
                 } else {
                     self.read_contacts(true)
                 }
+            }
+            State::Associations { contact, kind } => {
+                let found: AssociationResults = match parse_ok(response) {
+                    Ok(r) => r,
+                    Err(e) => return Step::Done(Err(e)),
+                };
+                match kind {
+                    AssociationKind::Companies => {
+                        // The primary company (HubSpot's type 1, "Primary"),
+                        // else the only one; several without a primary: none
+                        // is the contact's company.
+                        let primary = found
+                            .results
+                            .iter()
+                            .find(|r| r.association_types.iter().any(|t| t.type_id == 1))
+                            .or(match found.results.as_slice() {
+                                [only] => Some(only),
+                                _ => None,
+                            });
+                        if let Some(p) = primary {
+                            self.companies.insert(p.to_object_id.to_string());
+                        }
+                    }
+                    AssociationKind::Deals => {
+                        let ids: Vec<String> = found
+                            .results
+                            .iter()
+                            .map(|r| r.to_object_id.to_string())
+                            .collect();
+                        self.deals_of.insert(contact, ids);
+                    }
+                }
+                self.next_lookup()
+            }
+            State::ReadDeals => {
+                let batch: BatchResult = match parse_ok(response) {
+                    Ok(r) => r,
+                    Err(e) => return Step::Done(Err(e)),
+                };
+                self.pick_deals(&batch.results);
+                self.create_email()
             }
             State::CreateEmail => {
                 if response.status == 409 {
@@ -326,6 +406,89 @@ impl LogJob {
             State::Finished => Step::Done(Err(LogError::BadResponse(
                 "a response arrived after the job finished".into(),
             ))),
+        }
+    }
+
+    fn start_lookups(&mut self) -> Step {
+        let existing: Vec<String> = self
+            .timeline_contact_ids()
+            .into_iter()
+            .filter(|id| self.existing.contains(id))
+            .collect();
+        // Popped from the end: companies then deals, contact by contact.
+        self.lookups = existing
+            .iter()
+            .rev()
+            .flat_map(|id| {
+                [
+                    (id.clone(), AssociationKind::Deals),
+                    (id.clone(), AssociationKind::Companies),
+                ]
+            })
+            .collect();
+        self.next_lookup()
+    }
+
+    fn next_lookup(&mut self) -> Step {
+        match self.lookups.pop() {
+            Some((contact, kind)) => {
+                let to = match kind {
+                    AssociationKind::Companies => "companies",
+                    AssociationKind::Deals => "deals",
+                };
+                let path =
+                    format!("/crm/associations/v4/objects/contacts/{contact}/associations/{to}");
+                self.state = State::Associations { contact, kind };
+                Step::Send(HttpRequest {
+                    method: Method::Get,
+                    path,
+                    body: None,
+                })
+            }
+            None => {
+                let all: BTreeSet<&String> = self.deals_of.values().flatten().collect();
+                if all.is_empty() {
+                    return self.create_email();
+                }
+                self.state = State::ReadDeals;
+                let body = BatchReadRequest {
+                    id_property: None,
+                    inputs: all
+                        .into_iter()
+                        .map(|id| ObjectRef { id: id.clone() })
+                        .collect(),
+                    properties: vec!["hs_is_closed".into(), "createdate".into()],
+                };
+                Step::Send(post(format!("{}/batch/read", objects_path("deals")), &body))
+            }
+        }
+    }
+
+    /// O6: per contact, the five most recently created open deals (ties:
+    /// lower id first), merged.
+    fn pick_deals(&mut self, deals: &[super::api::CrmObject]) {
+        let by_id: BTreeMap<&str, &super::api::CrmObject> =
+            deals.iter().map(|d| (d.id.as_str(), d)).collect();
+        for ids in self.deals_of.values() {
+            let mut open: Vec<(&str, &str)> = ids
+                .iter()
+                .filter_map(|id| by_id.get(id.as_str()))
+                .filter(|d| d.property("hs_is_closed") != Some("true"))
+                .map(|d| (d.id.as_str(), d.property("createdate").unwrap_or("")))
+                .collect();
+            // Newest first; equal times by id, numerically when both are.
+            open.sort_by(|a, b| {
+                b.1.cmp(a.1)
+                    .then_with(|| match (a.0.parse::<u64>(), b.0.parse::<u64>()) {
+                        (Ok(x), Ok(y)) => x.cmp(&y),
+                        _ => a.0.cmp(b.0),
+                    })
+            });
+            self.deals.extend(
+                open.into_iter()
+                    .take(DEALS_PER_CONTACT)
+                    .map(|(id, _)| id.to_string()),
+            );
         }
     }
 
@@ -419,6 +582,16 @@ impl LogJob {
             .timeline_contact_ids()
             .iter()
             .map(|id| Association::hubspot_defined(id, EMAIL_TO_CONTACT))
+            .chain(
+                self.companies
+                    .iter()
+                    .map(|id| Association::hubspot_defined(id, EMAIL_TO_COMPANY)),
+            )
+            .chain(
+                self.deals
+                    .iter()
+                    .map(|id| Association::hubspot_defined(id, EMAIL_TO_DEAL)),
+            )
             .collect();
         Step::Send(post(
             objects_path("emails"),
@@ -451,9 +624,11 @@ fn parse_ok<T: for<'de> Deserialize<'de>>(response: &HttpResponse) -> Result<T, 
 /// shape when the body has it.
 pub fn http_error(response: &HttpResponse) -> LogError {
     let parsed: Option<ErrorBody> = serde_json::from_str(&response.body).ok();
-    let retry_after = response
-        .header("retry-after")
-        .and_then(|v| v.trim().parse().ok());
+    let retry_after_ms = if response.status == 429 {
+        super::outbox::rate_limit_wait_ms(&response.headers)
+    } else {
+        None
+    };
     LogError::Http {
         status: response.status,
         message: parsed
@@ -461,7 +636,7 @@ pub fn http_error(response: &HttpResponse) -> LogError {
             .map(|b| b.message.clone())
             .unwrap_or_else(|| format!("HTTP {}", response.status)),
         category: parsed.and_then(|b| b.category.or(b.error_type)),
-        retry_after,
+        retry_after_ms,
     }
 }
 
@@ -584,12 +759,12 @@ mod tests {
             Step::Done(Err(LogError::Http {
                 status,
                 category,
-                retry_after,
+                retry_after_ms,
                 ..
             })) => {
                 assert_eq!(status, 429);
                 assert_eq!(category.as_deref(), Some("RATE_LIMIT"));
-                assert_eq!(retry_after, Some(3));
+                assert_eq!(retry_after_ms, Some(3000));
             }
             other => panic!("unexpected {other:?}"),
         }

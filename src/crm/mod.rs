@@ -5,5 +5,6 @@ pub mod api;
 pub mod compose;
 pub mod log;
 pub mod messages;
+pub mod outbox;
 pub mod settings;
 pub mod transport;

@@ -2,6 +2,7 @@
 //! spec/crm-api.md (both the date-versioned and the v3 path forms) and
 //! crmlog's own `/crmlog/v1/…` endpoints.
 
+use super::faults::{Faults, Verdict};
 use super::http::{Request, Response, percent_decode};
 use super::store::{NewObject, OBJECT_TYPES, Object, StoreError};
 use super::{Sandbox, correlation_id, now_rfc3339};
@@ -61,6 +62,17 @@ fn object_route<'a>(object: &str, rest: &[&str]) -> Route<'a> {
     }
 }
 
+/// HubSpot's 429 body (headers are added by the limiter).
+pub fn rate_limit_error() -> Response {
+    Response::json(
+        429,
+        &json!({"status": "error",
+                "message": "You have reached your ten_secondly_rolling limit.",
+                "errorType": "RATE_LIMIT", "correlationId": correlation_id(),
+                "policyName": "TEN_SECONDLY_ROLLING"}),
+    )
+}
+
 /// HubSpot's error body.
 pub fn error(status: u16, category: &str, message: &str) -> Response {
     let body = if status == 401 {
@@ -115,6 +127,21 @@ pub fn handle(sandbox: &Sandbox, req: &Request) -> Response {
             "Authentication credentials not found. This API supports OAuth 2.0 and private app access tokens.",
         ));
     }
+    let (verdict, remaining) = sandbox.faults.admit();
+    let rate_headers = sandbox.faults.headers(remaining);
+    match verdict {
+        Verdict::RateLimited(wait) => return cors(sandbox.faults.rate_limited(wait)),
+        Verdict::Fail => {
+            let mut r = error(
+                500,
+                "INTERNAL_ERROR",
+                "injected fault: the sandbox failed this request",
+            );
+            r.headers.extend(rate_headers);
+            return cors(r);
+        }
+        Verdict::Handle | Verdict::HandleThenDrop => {}
+    }
     let result = match r {
         Route::Objects(object_type, rest) => objects(sandbox, req, object_type, &rest),
         Route::AssociationsV4 {
@@ -129,7 +156,7 @@ pub fn handle(sandbox: &Sandbox, req: &Request) -> Response {
             &format!("no such endpoint: {} {}", req.method, req.path),
         )),
     };
-    cors(match result {
+    let mut response = match result {
         Ok(r) => r,
         Err(e) => {
             eprintln!("sandbox: {e}");
@@ -139,7 +166,12 @@ pub fn handle(sandbox: &Sandbox, req: &Request) -> Response {
                 "the sandbox database failed; see its log",
             )
         }
-    })
+    };
+    response.headers.extend(rate_headers);
+    if verdict == Verdict::HandleThenDrop {
+        response = Faults::drop_midway(response);
+    }
+    cors(response)
 }
 
 fn authorized(sandbox: &Sandbox, req: &Request) -> bool {

@@ -6,6 +6,7 @@
 //! types the client uses; it is a CRM, not a test double.
 
 pub mod api;
+pub mod faults;
 pub mod http;
 pub mod page;
 pub mod store;
@@ -21,6 +22,8 @@ pub struct Sandbox {
     pub store: Store,
     /// The bearer token every API call must carry.
     pub token: String,
+    /// Rate limits and injected faults.
+    pub faults: faults::Faults,
 }
 
 impl Sandbox {
@@ -43,7 +46,17 @@ impl Sandbox {
                 }
             },
         };
-        Ok(Sandbox { store, token })
+        Ok(Sandbox {
+            store,
+            token,
+            faults: faults::Faults::new(faults::FaultConfig::default()),
+        })
+    }
+
+    /// Replaces the rate limits and faults.
+    pub fn with_faults(mut self, config: faults::FaultConfig) -> Sandbox {
+        self.faults = faults::Faults::new(config);
+        self
     }
 
     /// Serves the API on `listener` until the process ends or the returned
