@@ -9,7 +9,7 @@ use super::trace::Trace;
 
 impl Engine {
     pub(crate) fn forward(&self, e: &Forward, t: &mut Trace) -> Decision {
-        let facts = facts::from_raw(&e.raw);
+        let (facts, block) = facts::from_raw_forward(&e.raw);
         let forwarder = facts.from.as_deref().map(Address::new);
         let mut b = Builder::default();
 
@@ -45,7 +45,6 @@ impl Engine {
         }
 
         // F2 / F9: the outermost forwarded block and its sender's address.
-        let block = facts::forward_block(&facts);
         let Some(sender) = block
             .sender
             .as_deref()
