@@ -102,3 +102,28 @@ for (const mode of ['no CSP', 'strict CSP']) {
     }
   });
 }
+
+test('Gmail replica: a Send while the CRM is down is Queued, then Logged once it is back, exactly once', async () => {
+  const browser = await launch();
+  try {
+    await configure(browser, { url: sandbox.url, token: sandbox.token });
+    await serveGmail(browser.context);
+    const page = await openGmail(browser);
+    const subject = `While the CRM was down ${Date.now()}`;
+    await sandbox.down();
+    await composeAndSend(page, { to: ['fred@client.example'], subject, body: 'Queued first.' });
+    // The email itself was sent; the status says it waits.
+    const badge = await waitForBadge(page, 'queued');
+    await page.waitForFunction(
+      () => /./.test(document.querySelector('div.adn .crmlog-badge')?.getAttribute('title') ?? ''),
+    );
+    await sandbox.up();
+    await waitForBadge(page, 'logged');
+    assert.equal(await badge.textContent(), 'Logged');
+    const matching = (await sandbox.emails()).filter((e) => e.properties.hs_email_subject === subject);
+    assert.equal(matching.length, 1, 'logged exactly once after the CRM came back');
+    assert.deepEqual(browser.problems.filter((p) => !p.includes('ERR_CONNECTION_REFUSED')), []);
+  } finally {
+    await browser.close();
+  }
+});

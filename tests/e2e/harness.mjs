@@ -16,15 +16,11 @@ export const EXTENSION_DIR = join(ROOT, 'dist/chrome');
 const CRMLOG = join(ROOT, 'target/release/crmlog');
 const GMAIL = join(ROOT, 'tests/fixtures/sites/gmail');
 
-/** Starts `crmlog sandbox` on a free loopback port with a fresh database. */
-export async function startSandbox({ dir } = {}) {
-  if (!existsSync(CRMLOG)) throw new Error(`${CRMLOG} is missing: run scripts/build.sh`);
-  const dbDir = dir ?? mkdtempSync(join(tmpdir(), 'crmlog-sandbox-'));
-  const token = `test-${randomBytes(12).toString('hex')}`;
-  const child = spawn(CRMLOG, ['sandbox', '--db', join(dbDir, 'crm.db'), '--port', '0', '--token', token], {
+function spawnSandbox(dbDir, port, token) {
+  const child = spawn(CRMLOG, ['sandbox', '--db', join(dbDir, 'crm.db'), '--port', String(port), '--token', token], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const url = await new Promise((resolveUrl, reject) => {
+  const url = new Promise((resolveUrl, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error('the sandbox did not start within 10 s')), 10_000);
     child.stdout.on('data', (chunk) => {
@@ -34,6 +30,17 @@ export async function startSandbox({ dir } = {}) {
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the sandbox exited with ${code}`)); });
   });
+  return { child, url };
+}
+
+/** Starts `crmlog sandbox` on a free loopback port with a fresh database. */
+export async function startSandbox({ dir } = {}) {
+  if (!existsSync(CRMLOG)) throw new Error(`${CRMLOG} is missing: run scripts/build.sh`);
+  const dbDir = dir ?? mkdtempSync(join(tmpdir(), 'crmlog-sandbox-'));
+  const token = `test-${randomBytes(12).toString('hex')}`;
+  let { child, url } = spawnSandbox(dbDir, 0, token);
+  url = await url;
+  const port = new URL(url).port;
   const api = async (path, { method = 'GET', body } = {}) => {
     const res = await fetch(url + path, {
       method,
@@ -56,9 +63,21 @@ export async function startSandbox({ dir } = {}) {
         after = page.body.paging.next.after;
       }
     },
+    /** Stops the server, keeping the database, as if the CRM went down. */
+    async down() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+    },
+    /** Starts it again on the same port and database. */
+    async up() {
+      const next = spawnSandbox(dbDir, port, token);
+      child = next.child;
+      await next.url;
+    },
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      await this.down();
       if (!dir) rmSync(dbDir, { recursive: true, force: true });
     },
   };
