@@ -413,9 +413,8 @@ impl Engine {
         Ok(contact)
     }
 
-    /// The sentence for a refused address.
-    fn refusal_message(&self, a: &Address, r: &Refusal<'_>) -> String {
-        let who = &a.display;
+    /// The sentence for a refused address (`is_contact` matters for G1).
+    fn refusal_message(who: &str, is_contact: bool, r: &Refusal<'_>) -> String {
         match (r.code, r.entry) {
             (_, Some((entry, MatchKind::PlusTag))) => {
                 format!("{who} is on the never-log list (address {entry})")
@@ -428,7 +427,7 @@ impl Engine {
             (Code::ContactDeleted, None) => {
                 format!("the contact {who} was permanently deleted")
             }
-            (_, None) if self.contact(a).is_some() => {
+            (_, None) if is_contact => {
                 format!("the contact {who} has no legal basis to communicate")
             }
             (_, None) => format!(
@@ -449,58 +448,69 @@ impl Engine {
         create: bool,
         t: &mut Trace,
     ) {
-        let mut refused: Vec<(Refusal<'_>, &Address)> = Vec::new();
-        for (n, a) in people.iter().enumerate() {
-            // The same address twice (To and Cc) counts once; lists are
-            // short, so a scan of the ones before is cheapest.
-            if people.iter().take(n).any(|p| p.key() == a.key()) {
+        // The same address twice (To and Cc) counts once; lists are short,
+        // so a scan of the ones before is cheapest.
+        let first: Vec<bool> = people
+            .iter()
+            .enumerate()
+            .map(|(n, a)| !people.iter().take(n).any(|p| p.key() == a.key()))
+            .collect();
+        // (refusal, its index in `excluded`, whether the address is a contact)
+        let mut refused: Vec<(Refusal<'_>, usize, bool)> = Vec::new();
+        for (a, first) in people.into_iter().zip(first) {
+            if !first {
                 continue;
             }
-            let contact = match self.address_check(a, t) {
-                Ok(contact) => contact,
+            match self.address_check(&a, t) {
                 Err(mut r) => {
-                    b.excluded.push(super::decision::Excluded {
-                        address: a.display.clone(),
-                        reason: r.code,
-                    });
                     t.note(never_rule, true, !r.rule.is_empty());
                     if r.rule.is_empty() {
                         r.rule = never_rule;
                     }
-                    refused.push((r, a));
-                    continue;
+                    let is_contact = r.code == Code::NoLegalBasis && self.contact(&a).is_some();
+                    refused.push((r, b.excluded.len(), is_contact));
+                    b.excluded.push(super::decision::Excluded {
+                        address: a.display,
+                        reason: r.code,
+                    });
                 }
-            };
-            t.note(never_rule, true, true);
-            b.timeline.push(a.display.clone());
-            match contact {
-                Some(c) => {
-                    if let Some(company) = &c.company {
-                        b.companies.push(company.clone());
+                Ok(contact) => {
+                    t.note(never_rule, true, true);
+                    match contact {
+                        Some(c) => {
+                            if let Some(company) = &c.company {
+                                b.companies.push(company.clone());
+                            }
+                            b.deals.extend(c.deals.iter().cloned());
+                        }
+                        None if create => b.create_contacts.push(a.display.clone()),
+                        None => {}
                     }
-                    b.deals.extend(c.deals.iter().cloned());
-                }
-                None => {
-                    if create {
-                        b.create_contacts.push(a.display.clone());
-                    }
+                    b.timeline.push(a.display);
                 }
             }
         }
         if b.timeline.is_empty() {
             // Several addresses refused with one code share one reason; the
             // message names them all.
-            refused.sort_by_key(|(r, _)| r.code);
+            refused.sort_by_key(|(r, _, _)| r.code);
+            let mut reasons = Vec::new();
             for group in refused.chunk_by(|x, y| x.0.code == y.0.code) {
-                let Some((first, _)) = group.first() else {
+                let Some((first, _, _)) = group.first() else {
                     continue;
                 };
                 let message = group
                     .iter()
-                    .map(|(r, a)| self.refusal_message(a, r))
+                    .map(|(r, i, is_contact)| {
+                        let who = b.excluded.get(*i).map_or("", |x| x.address.as_str());
+                        Self::refusal_message(who, *is_contact, r)
+                    })
                     .collect::<Vec<_>>()
                     .join("; ");
-                b.reason(first.code, first.rule, message);
+                reasons.push((first.code, first.rule, message));
+            }
+            for (code, rule, message) in reasons {
+                b.reason(code, rule, message);
             }
         }
     }
