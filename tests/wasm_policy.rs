@@ -2,7 +2,7 @@
 //! the exported `decide` and `decideJson` must give, byte for byte, the
 //! JSON the native build printed (the golden files). Runs in node:
 //! `cargo test --target wasm32-unknown-unknown --features worker --test wasm_policy`.
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "worker"))]
 #![allow(clippy::unwrap_used)]
 
 #[path = "policy_harness/mod.rs"]
