@@ -35,6 +35,9 @@ step "wasm and wasm2js flavours compared"
 node --test tests/wasm/ 2>&1 | tee "$LOG/parity"
 [ "${PIPESTATUS[0]}" -eq 0 ]
 
+step "bounded fuzzing of the mail parsers (cargo-fuzz)"
+bash scripts/fuzz.sh 20
+
 step "end to end (Chromium, extension, sandbox CRM, Gmail replica)"
 node --test --test-concurrency=1 tests/e2e/ 2>&1 | tee "$LOG/e2e"
 [ "${PIPESTATUS[0]}" -eq 0 ]

@@ -39,14 +39,14 @@ pub fn drive(job: &mut LogJob, transport: &mut impl Transport) -> JobEnd {
 }
 
 /// A blocking HTTP transport (native only).
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
 pub struct HttpTransport {
     base_url: String,
     token: String,
     agent: ureq::Agent,
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
 impl HttpTransport {
     /// A transport to `base_url` (no trailing slash) with a bearer token.
     pub fn new(base_url: &str, token: &str) -> HttpTransport {
@@ -60,7 +60,7 @@ impl HttpTransport {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
 impl Transport for HttpTransport {
     fn send(&mut self, request: &HttpRequest) -> Result<HttpResponse, String> {
         let url = format!("{}{}", self.base_url, request.path);
