@@ -9,6 +9,8 @@ pub mod content;
 #[cfg(feature = "worker")]
 pub mod forward;
 #[cfg(feature = "worker")]
+pub mod idb;
+#[cfg(feature = "worker")]
 pub mod mime;
 #[cfg(feature = "worker")]
 pub mod policy;

@@ -10,6 +10,7 @@
 //! the logging job's search by tracking id prevents a second copy.
 
 use super::chrome::{self, call, js_error};
+use super::idb::Idb;
 use super::to_js;
 use crate::crm::api::{HttpRequest, HttpResponse};
 use crate::crm::compose::build_log_request;
@@ -23,12 +24,16 @@ use std::collections::BTreeMap;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-const OUTBOX_PREFIX: &str = "outbox:";
+/// The outbox lives in IndexedDB (`crmlog` / `outbox`, one record per
+/// tracking id); the settings in `chrome.storage.local`.
+const OUTBOX_DB: &str = "crmlog";
+const OUTBOX_STORE: &str = "outbox";
 const SETTINGS_KEY: &str = "settings";
 /// The alarm that wakes a stopped worker when a retry is due.
 const ALARM: &str = "crmlog-outbox";
 
 thread_local! {
+    static DB: RefCell<Option<std::rc::Rc<Idb>>> = const { RefCell::new(None) };
     static ITEMS: RefCell<BTreeMap<String, Item>> = const { RefCell::new(BTreeMap::new()) };
     static LOADED: Cell<bool> = const { Cell::new(false) };
     static DRAINING: Cell<bool> = const { Cell::new(false) };
@@ -121,18 +126,21 @@ fn status_of(id: &str) -> Status {
     })
 }
 
+/// The outbox database, opened once per worker life.
+async fn db() -> Result<std::rc::Rc<Idb>, JsValue> {
+    if let Some(db) = DB.with(|d| d.borrow().clone()) {
+        return Ok(db);
+    }
+    let opened = std::rc::Rc::new(Idb::open(OUTBOX_DB, OUTBOX_STORE).await?);
+    // Two callers may race to open; the first one stored wins.
+    Ok(DB.with(|d| d.borrow_mut().get_or_insert(opened).clone()))
+}
+
 async fn ensure_loaded() -> Result<(), JsValue> {
     if LOADED.get() {
         return Ok(());
     }
-    let all = call(chrome::storage_get(&JsValue::NULL)).await?;
-    let keys = js_sys::Object::keys(all.unchecked_ref::<js_sys::Object>());
-    for key in keys.iter() {
-        let Some(key) = key.as_string() else { continue };
-        let Some(id) = key.strip_prefix(OUTBOX_PREFIX) else {
-            continue;
-        };
-        let value = js_sys::Reflect::get(&all, &JsValue::from_str(&key))?;
+    for (id, value) in db().await?.all().await? {
         let Ok(item) = serde_wasm_bindgen::from_value::<Item>(value) else {
             web_sys::console::warn_1(
                 &"crmlog: an outbox entry could not be read and was kept as is".into(),
@@ -153,13 +161,7 @@ async fn persist(id: &str) -> Result<(), JsValue> {
     let Some(item) = ITEMS.with(|items| items.borrow().get(id).cloned()) else {
         return Ok(());
     };
-    let entry = js_sys::Object::new();
-    js_sys::Reflect::set(
-        &entry,
-        &JsValue::from_str(&format!("{OUTBOX_PREFIX}{id}")),
-        &to_js(&item).map_err(js_error)?,
-    )?;
-    call(chrome::storage_set(&entry)).await.map(|_| ())
+    db().await?.put(id, &to_js(&item).map_err(js_error)?).await
 }
 
 /// The saved CRM settings, if valid.
