@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 pub mod decide;
 pub mod forward;
+pub mod ingest;
 pub mod mime;
 pub mod never_log;
 pub mod outbox;
@@ -31,8 +32,12 @@ enum Command {
     /// The CRM client's outbox: queue, send, status.
     #[command(subcommand)]
     Outbox(outbox::Command),
-    /// Run the sandbox CRM: a HubSpot-compatible server on loopback.
+    /// Run the sandbox CRM: a HubSpot-compatible server on loopback
+    /// (`sandbox seed` loads an account into its database).
+    #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
     Sandbox(sandbox::Args),
+    /// Hand raw messages to a running sandbox's BCC or forwarding inbox.
+    Ingest(ingest::Args),
     /// Tracking ids (spec/tracking.md).
     #[command(subcommand)]
     Track(track::Command),
@@ -53,6 +58,7 @@ pub fn main() -> ExitCode {
         Command::Forward(cmd) => forward::run(cmd),
         Command::Outbox(cmd) => outbox::run(cmd),
         Command::Sandbox(args) => sandbox::run(args),
+        Command::Ingest(args) => ingest::run(args),
         Command::Track(cmd) => track::run(cmd),
         Command::Decide(args) => decide::run(args),
         Command::NeverLog(cmd) => never_log::run(cmd),

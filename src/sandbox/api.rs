@@ -3,6 +3,7 @@
 //! crmlog's own `/crmlog/v1/…` endpoints.
 
 use super::faults::{Faults, Verdict};
+use super::inbox::{InboxError, InboxKind};
 use super::http::{Request, Response, percent_decode};
 use super::store::{NewObject, OBJECT_TYPES, Object, StoreError};
 use super::{Sandbox, correlation_id, now_rfc3339};
@@ -19,6 +20,8 @@ enum Route<'a> {
         to_type: String,
     },
     Timeline,
+    NeverLog,
+    Inbox(InboxKind),
     Page,
     NotFound,
 }
@@ -51,6 +54,9 @@ fn route(path: &str) -> Route<'_> {
             to_type: to.to_string(),
         },
         ["crmlog", "v1", "timeline"] => Route::Timeline,
+        ["crmlog", "v1", "never-log"] => Route::NeverLog,
+        ["crmlog", "v1", "inbox", "bcc"] => Route::Inbox(InboxKind::Bcc),
+        ["crmlog", "v1", "inbox", "forward"] => Route::Inbox(InboxKind::Forward),
         _ => Route::NotFound,
     }
 }
@@ -127,6 +133,25 @@ pub fn handle(sandbox: &Sandbox, req: &Request) -> Response {
             "Authentication credentials not found. This API supports OAuth 2.0 and private app access tokens.",
         ));
     }
+    // crmlog's own endpoints are not HubSpot's API: mail reaches a real
+    // CRM's BCC and forwarding inboxes by SMTP, outside the API's rate
+    // limit, and injected faults are for testing API clients.
+    let own = match r {
+        Route::Timeline => Some(timeline(sandbox, req)),
+        Route::NeverLog => Some(never_log(sandbox, req)),
+        Route::Inbox(kind) => Some(inbox(sandbox, req, kind)),
+        _ => None,
+    };
+    if let Some(result) = own {
+        return cors(result.unwrap_or_else(|e| {
+            eprintln!("sandbox: {e}");
+            error(
+                500,
+                "INTERNAL_ERROR",
+                "the sandbox database failed; see its log",
+            )
+        }));
+    }
     let (verdict, remaining) = sandbox.faults.admit();
     let rate_headers = sandbox.faults.headers(remaining);
     match verdict {
@@ -149,8 +174,11 @@ pub fn handle(sandbox: &Sandbox, req: &Request) -> Response {
             id,
             to_type,
         } => associations(sandbox, req, &from_type, &id, &to_type),
-        Route::Timeline => timeline(sandbox, req),
-        Route::Page | Route::NotFound => Ok(error(
+        Route::Page
+        | Route::NotFound
+        | Route::Timeline
+        | Route::NeverLog
+        | Route::Inbox(_) => Ok(error(
             404,
             "OBJECT_NOT_FOUND",
             &format!("no such endpoint: {} {}", req.method, req.path),
@@ -496,6 +524,109 @@ fn timeline(sandbox: &Sandbox, req: &Request) -> Result<Response, StoreError> {
     })
 }
 
+/// HubSpot's VALIDATION_ERROR with one entry per problem in `errors`.
+fn validation_error(message: &str, errors: Vec<Value>) -> Response {
+    Response::json(
+        400,
+        &json!({"status": "error", "message": message, "correlationId": correlation_id(),
+                "category": "VALIDATION_ERROR", "errors": errors}),
+    )
+}
+
+/// `GET /crmlog/v1/never-log`: the team's list as text, one entry a line.
+/// `PUT`: replaces it, after the policy's parser has read every line (N1:
+/// a list with a bad entry is not saved in part).
+fn never_log(sandbox: &Sandbox, req: &Request) -> Result<Response, StoreError> {
+    match req.method.as_str() {
+        "GET" => {
+            let text = super::account::never_log_text(&sandbox.store)?;
+            Ok(Response {
+                status: 200,
+                headers: vec![("content-type".into(), "text/plain;charset=utf-8".into())],
+                body: text.into_bytes(),
+                delivery: super::http::Delivery::Normal,
+            })
+        }
+        "PUT" => {
+            let Ok(text) = std::str::from_utf8(&req.body) else {
+                return Ok(validation_error(
+                    "The never-log list must be UTF-8 text, one entry a line.",
+                    Vec::new(),
+                ));
+            };
+            match super::account::save_never_log(&sandbox.store, text)? {
+                Ok(entries) => Ok(Response::json(
+                    200,
+                    &json!({"status": "saved", "entries": entries}),
+                )),
+                Err(list) => {
+                    let errors = list
+                        .errors
+                        .iter()
+                        .map(|e| {
+                            json!({"message": format!("{:?} is not a never-log entry: it {} (an address, a domain or *.domain)", e.entry, e.problem),
+                                   "code": "INVALID_NEVER_LOG_ENTRY",
+                                   "in": format!("line {}", e.line)})
+                        })
+                        .collect();
+                    Ok(validation_error(&list.to_string(), errors))
+                }
+            }
+        }
+        _ => Ok(error(405, "VALIDATION_ERROR", "method not allowed")),
+    }
+}
+
+/// `POST /crmlog/v1/inbox/{bcc,forward}`: a raw RFC 5322 message, decided
+/// and logged as the CRM's BCC or forwarding inbox would (rules B, F, A).
+/// The answer is the decision with `email_id` and `already_logged`.
+fn inbox(sandbox: &Sandbox, req: &Request, kind: InboxKind) -> Result<Response, StoreError> {
+    if req.method != "POST" {
+        return Ok(error(405, "VALIDATION_ERROR", "method not allowed"));
+    }
+    if req.body.is_empty() {
+        return Ok(validation_error(
+            "The request body must be a raw RFC 5322 message.",
+            Vec::new(),
+        ));
+    }
+    // A4/A5: the user logged in to the extension when it sent the message
+    // through the BCC address, when the caller knows it.
+    let extension_user = req
+        .query("extension_user")
+        .filter(|u| !u.is_empty())
+        .map(str::to_string);
+    if extension_user.is_some() && kind == InboxKind::Forward {
+        return Ok(validation_error(
+            "extension_user applies to the BCC inbox only (rules A4, A5).",
+            Vec::new(),
+        ));
+    }
+    match super::inbox::ingest(
+        &sandbox.store,
+        kind,
+        &req.body,
+        extension_user,
+        &now_rfc3339(),
+    ) {
+        Ok(done) => {
+            let created = done.email_id.is_some() && !done.already_logged;
+            let mut r = Response::json(if created { 201 } else { 200 }, &Value::Null);
+            r.body = done.to_json().into_bytes();
+            Ok(r)
+        }
+        Err(InboxError::Input(e)) => Ok(validation_error(
+            &format!("The message could not be decided: {e}"),
+            vec![json!({"message": e.message, "code": "INVALID_INPUT", "in": e.path})],
+        )),
+        Err(InboxError::Account(e)) => {
+            eprintln!("sandbox: {e}");
+            Ok(error(500, "INTERNAL_ERROR", &e.to_string()))
+        }
+        Err(InboxError::Store(e)) => Err(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -525,5 +656,14 @@ mod tests {
             }
         );
         assert_eq!(route("/"), Route::Page);
+        assert_eq!(route("/crmlog/v1/never-log"), Route::NeverLog);
+        assert_eq!(
+            route("/crmlog/v1/inbox/bcc"),
+            Route::Inbox(InboxKind::Bcc)
+        );
+        assert_eq!(
+            route("/crmlog/v1/inbox/forward"),
+            Route::Inbox(InboxKind::Forward)
+        );
     }
 }

@@ -5,9 +5,11 @@
 //! Invariant: the sandbox speaks only the API shapes of `crm::api`, the same
 //! types the client uses; it is a CRM, not a test double.
 
+pub mod account;
 pub mod api;
 pub mod faults;
 pub mod http;
+pub mod inbox;
 pub mod page;
 pub mod store;
 
@@ -129,6 +131,64 @@ pub fn rfc3339_from_unix_millis(ms: i64) -> String {
     )
 }
 
+/// Reads `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)` as milliseconds since the
+/// Unix epoch (fractions past milliseconds are dropped). The sandbox
+/// stores every date as UTC with milliseconds, as HubSpot answers them, so
+/// that dates compare as text.
+pub fn rfc3339_to_unix_millis(text: &str) -> Option<i64> {
+    let b = text.trim().as_bytes();
+    let num = |from: usize, len: usize| -> Option<i64> {
+        b.get(from..from + len)?.iter().try_fold(0i64, |acc, d| {
+            d.is_ascii_digit().then(|| acc * 10 + i64::from(d - b'0'))
+        })
+    };
+    let sep = |at: usize, want: &[u8]| b.get(at).is_some_and(|c| want.contains(c));
+    if !(sep(4, b"-") && sep(7, b"-") && sep(10, b"Tt ") && sep(13, b":") && sep(16, b":")) {
+        return None;
+    }
+    let (y, m, d) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    let (hh, mm, ss) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 60 {
+        return None;
+    }
+    let mut i = 19;
+    let mut millis = 0i64;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            if i - start < 3 {
+                millis = millis * 10 + i64::from(b.get(i).copied().unwrap_or(b'0') - b'0');
+            }
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        for _ in (i - start)..3 {
+            millis *= 10;
+        }
+    }
+    let offset_minutes = match b.get(i) {
+        Some(b'Z' | b'z') if b.len() == i + 1 => 0,
+        Some(sign @ (b'+' | b'-')) if b.len() == i + 6 && b.get(i + 3) == Some(&b':') => {
+            let minutes = num(i + 1, 2)? * 60 + num(i + 4, 2)?;
+            if *sign == b'+' { minutes } else { -minutes }
+        }
+        _ => return None,
+    };
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = days * 86_400 + hh * 3600 + mm * 60 + ss.min(59) - offset_minutes * 60;
+    Some(secs * 1000 + millis)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +204,29 @@ mod tests {
             rfc3339_from_unix_millis(951_782_400_000),
             "2000-02-29T00:00:00.000Z"
         );
+    }
+
+    #[test]
+    fn rfc3339_reading() {
+        assert_eq!(rfc3339_to_unix_millis("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(
+            rfc3339_to_unix_millis("2026-11-23T12:00:00.123Z"),
+            Some(1_795_435_200_123)
+        );
+        assert_eq!(
+            rfc3339_to_unix_millis("2026-11-23T14:00:00.1234+02:00"),
+            Some(1_795_435_200_123)
+        );
+        assert_eq!(
+            rfc3339_to_unix_millis("2000-02-29T00:00:00.5-00:30"),
+            Some(951_784_200_500)
+        );
+        for bad in ["", "2026-11-23", "2026-13-01T00:00:00Z", "2026-11-23T00:00:00", "2026-11-23T00:00:00.Z"] {
+            assert_eq!(rfc3339_to_unix_millis(bad), None, "{bad}");
+        }
+        for ms in [0, 1_795_435_200_123, -86_400_000, 253_402_300_799_999] {
+            assert_eq!(rfc3339_to_unix_millis(&rfc3339_from_unix_millis(ms)), Some(ms));
+        }
     }
 
     #[test]
