@@ -47,7 +47,11 @@ fn bcc_from_team_inbox_decides_as_crmlog_decide_and_logs_the_objects() {
     let expected = decide(&example_account(), &fixture(&format!("{dir}/event.json")));
     assert_eq!(decision_of(&answer), expected);
     // The answer keeps decide.md's key order, then adds its own fields.
-    assert!(answer.body.starts_with("{\"logged\":true,\"direction\":\"EMAIL\""));
+    assert!(
+        answer
+            .body
+            .starts_with("{\"logged\":true,\"direction\":\"EMAIL\"")
+    );
     let body = answer.json();
     assert_eq!(body["already_logged"], false);
     let email_id = body["email_id"].as_str().unwrap().to_string();
@@ -447,10 +451,7 @@ fn crmlog_ingest_prints_one_line_per_file_and_names_failures() {
         .unwrap();
     assert_eq!(refused.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert!(
-        stderr.contains("bcc.eml: the CRM answered 401"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("bcc.eml: the CRM answered 401"), "{stderr}");
     // Exactly one of --bcc and --forward.
     let neither = crmlog()
         .args(["ingest", "--crm", &sb.url, "--token", TOKEN])

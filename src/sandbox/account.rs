@@ -14,8 +14,7 @@ use super::store::{
     SeedCounts, SeedDeal, Store, StoreError,
 };
 use crate::policy::{
-    Account, Address, Contact, Deal, Engine, InputError, ListError, NeverLogList,
-    account_from_json,
+    Account, Address, Contact, Deal, Engine, InputError, ListError, NeverLogList, account_from_json,
 };
 use serde_json::{Map, Value};
 use std::collections::HashMap;

@@ -3,8 +3,8 @@
 //! crmlog's own `/crmlog/v1/…` endpoints.
 
 use super::faults::{Faults, Verdict};
-use super::inbox::{InboxError, InboxKind};
 use super::http::{Request, Response, percent_decode};
+use super::inbox::{InboxError, InboxKind};
 use super::store::{NewObject, OBJECT_TYPES, Object, StoreError};
 use super::{Sandbox, correlation_id, now_rfc3339};
 use crate::crm::api::{API_VERSION, BatchReadRequest, ObjectCreate, SearchRequest};
@@ -174,15 +174,13 @@ pub fn handle(sandbox: &Sandbox, req: &Request) -> Response {
             id,
             to_type,
         } => associations(sandbox, req, &from_type, &id, &to_type),
-        Route::Page
-        | Route::NotFound
-        | Route::Timeline
-        | Route::NeverLog
-        | Route::Inbox(_) => Ok(error(
-            404,
-            "OBJECT_NOT_FOUND",
-            &format!("no such endpoint: {} {}", req.method, req.path),
-        )),
+        Route::Page | Route::NotFound | Route::Timeline | Route::NeverLog | Route::Inbox(_) => {
+            Ok(error(
+                404,
+                "OBJECT_NOT_FOUND",
+                &format!("no such endpoint: {} {}", req.method, req.path),
+            ))
+        }
     };
     let mut response = match result {
         Ok(r) => r,
@@ -657,10 +655,7 @@ mod tests {
         );
         assert_eq!(route("/"), Route::Page);
         assert_eq!(route("/crmlog/v1/never-log"), Route::NeverLog);
-        assert_eq!(
-            route("/crmlog/v1/inbox/bcc"),
-            Route::Inbox(InboxKind::Bcc)
-        );
+        assert_eq!(route("/crmlog/v1/inbox/bcc"), Route::Inbox(InboxKind::Bcc));
         assert_eq!(
             route("/crmlog/v1/inbox/forward"),
             Route::Inbox(InboxKind::Forward)

@@ -249,7 +249,9 @@ fn email_properties(
     };
     set(
         "hs_timestamp",
-        date.as_deref().and_then(utc).unwrap_or_else(|| now.to_string()),
+        date.as_deref()
+            .and_then(utc)
+            .unwrap_or_else(|| now.to_string()),
     );
     if let Some(Value::String(d)) = decision.direction.map(|d| json!(d)) {
         set("hs_email_direction", d);
@@ -393,7 +395,10 @@ pub fn redact<'t>(text: &'t str, list: &NeverLogList) -> Cow<'t, str> {
             .take_while(|c| is_domain_char(*c))
             .map(char::len_utf8)
             .sum();
-        let domain = after.get(..domain_len).unwrap_or("").trim_end_matches(['.', '-']);
+        let domain = after
+            .get(..domain_len)
+            .unwrap_or("")
+            .trim_end_matches(['.', '-']);
         let local = text.get(start..at).unwrap_or("").trim_start_matches('.');
         if local.is_empty() || domain.is_empty() {
             continue;

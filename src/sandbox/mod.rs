@@ -221,11 +221,20 @@ mod tests {
             rfc3339_to_unix_millis("2000-02-29T00:00:00.5-00:30"),
             Some(951_784_200_500)
         );
-        for bad in ["", "2026-11-23", "2026-13-01T00:00:00Z", "2026-11-23T00:00:00", "2026-11-23T00:00:00.Z"] {
+        for bad in [
+            "",
+            "2026-11-23",
+            "2026-13-01T00:00:00Z",
+            "2026-11-23T00:00:00",
+            "2026-11-23T00:00:00.Z",
+        ] {
             assert_eq!(rfc3339_to_unix_millis(bad), None, "{bad}");
         }
         for ms in [0, 1_795_435_200_123, -86_400_000, 253_402_300_799_999] {
-            assert_eq!(rfc3339_to_unix_millis(&rfc3339_from_unix_millis(ms)), Some(ms));
+            assert_eq!(
+                rfc3339_to_unix_millis(&rfc3339_from_unix_millis(ms)),
+                Some(ms)
+            );
         }
     }
 

@@ -124,7 +124,11 @@ fn sections(sandbox: &Sandbox, body: &mut String) -> Result<(), StoreError> {
         count(store.count("deals")?, "deal", "deals"),
         count(store.count("emails")?, "logged email", "logged emails"),
         count(settings.users.len() as u64, "user", "users"),
-        count(settings.team_inboxes.len() as u64, "team inbox", "team inboxes"),
+        count(
+            settings.team_inboxes.len() as u64,
+            "team inbox",
+            "team inboxes"
+        ),
         count(entries as u64, "never-log entry", "never-log entries"),
     ));
     let own = [
@@ -201,7 +205,11 @@ fn inbox_section(sandbox: &Sandbox, body: &mut String) -> Result<(), StoreError>
     Ok(())
 }
 
-fn contact_section(sandbox: &Sandbox, contact: &Object, body: &mut String) -> Result<(), StoreError> {
+fn contact_section(
+    sandbox: &Sandbox,
+    contact: &Object,
+    body: &mut String,
+) -> Result<(), StoreError> {
     let store = &sandbox.store;
     let email = contact.prop("email").unwrap_or_default();
     let name = [contact.prop("firstname"), contact.prop("lastname")]

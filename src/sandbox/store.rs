@@ -621,8 +621,7 @@ impl Store {
                         p.insert("createdate".into(), Value::String(d.created.clone()));
                         p.insert(DEAL_ID_PROPERTY.into(), Value::String(d.id.clone()));
                         counts.deals_created += 1;
-                        let id =
-                            object_id(&insert_object(&tx, "deals", p, &[], &d.created, now)?);
+                        let id = object_id(&insert_object(&tx, "deals", p, &[], &d.created, now)?);
                         deals.insert(d.id.clone(), id);
                         id
                     }
@@ -793,7 +792,8 @@ impl Store {
                 reasons: reasons
                     .iter()
                     .map(|v| {
-                        let s = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+                        let s =
+                            |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
                         (s("code"), s("rule"))
                     })
                     .collect(),
@@ -819,7 +819,15 @@ fn record(
     tx.execute(
         "INSERT INTO ingestions(at, kind, outcome, reasons, email_id, message_id, message_date)
          VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![now, kind, outcome, reasons, email_id, message_id, message_date],
+        params![
+            now,
+            kind,
+            outcome,
+            reasons,
+            email_id,
+            message_id,
+            message_date
+        ],
     )?;
     Ok(())
 }
@@ -847,11 +855,9 @@ fn keyed(
 }
 
 fn object_properties(tx: &Connection, id: i64) -> Result<Map<String, Value>, StoreError> {
-    let text: String = tx.query_row(
-        "SELECT properties FROM objects WHERE id = ?1",
-        [id],
-        |r| r.get(0),
-    )?;
+    let text: String = tx.query_row("SELECT properties FROM objects WHERE id = ?1", [id], |r| {
+        r.get(0)
+    })?;
     Ok(match serde_json::from_str::<Value>(&text) {
         Ok(Value::Object(m)) => m,
         _ => Map::new(),

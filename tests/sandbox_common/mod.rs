@@ -79,8 +79,7 @@ pub struct Answer {
 impl Answer {
     /// The body as JSON.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 }
 
@@ -125,7 +124,13 @@ pub fn ingest(url: &str, kind: &str, raw: &[u8]) -> Answer {
 /// A JSON API call with the token.
 pub fn api(url: &str, method: &str, path: &str, body: Option<serde_json::Value>) -> Answer {
     let body = body.map(|b| b.to_string());
-    call(url, method, path, Some(TOKEN), body.as_deref().map(str::as_bytes))
+    call(
+        url,
+        method,
+        path,
+        Some(TOKEN),
+        body.as_deref().map(str::as_bytes),
+    )
 }
 
 /// Ids of the objects of `to_type` associated with object `id` and each
@@ -198,9 +203,7 @@ pub fn all_rows(db: &Path) -> Vec<String> {
                 let v: rusqlite::types::Value = row.get(i).unwrap();
                 match v {
                     rusqlite::types::Value::Text(s) => text.push_str(&s),
-                    rusqlite::types::Value::Blob(b) => {
-                        text.push_str(&String::from_utf8_lossy(&b))
-                    }
+                    rusqlite::types::Value::Blob(b) => text.push_str(&String::from_utf8_lossy(&b)),
                     rusqlite::types::Value::Integer(i) => text.push_str(&i.to_string()),
                     rusqlite::types::Value::Real(f) => text.push_str(&f.to_string()),
                     rusqlite::types::Value::Null => {}
