@@ -167,6 +167,19 @@ fn a_copy_with_a_logged_tracking_id_is_ignored() {
     assert_eq!(second.json()["already_logged"], true);
     assert_eq!(second.json()["email_id"], first["email_id"]);
     assert_eq!(list(&sb.url, "emails").len(), 1);
+    // The logging job's search finds it too, whatever the id's case.
+    let search = api(
+        &sb.url,
+        "POST",
+        "/crm/objects/2026-03/emails/search",
+        Some(
+            serde_json::json!({"filterGroups": [{"filters": [{"propertyName": "crmlog_tracking_id",
+            "operator": "EQ", "value": "CRML-5KNZ5JL7DEDBBQ6RWXVROBVW5M"}]}], "limit": 1}),
+        ),
+    );
+    assert_eq!(search.status, 200, "{}", search.body);
+    assert_eq!(search.json()["total"], 1);
+    assert_eq!(search.json()["results"][0]["id"], first["email_id"]);
 }
 
 #[test]

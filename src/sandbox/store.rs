@@ -266,11 +266,30 @@ impl Store {
             for group in groups {
                 let mut ands = Vec::new();
                 for (property, values) in group {
-                    let path = format!("$.\"{}\"", property.replace('"', ""));
-                    let marks = vec!["lower(?)"; values.len()].join(",");
-                    ands.push(format!("lower(json_extract(properties, ?)) IN ({marks})"));
-                    args.push(path);
-                    args.extend(values.iter().cloned());
+                    // The two searches the logging job makes use the
+                    // indexed columns: contacts by email (stored lower-cased)
+                    // and emails by tracking id (a unique property; ids are
+                    // canonical lower case, tracking.md). Other properties
+                    // are compared inside the JSON, ignoring case.
+                    let indexed = match (object_type, property.as_str()) {
+                        ("contacts", "email") => Some("email"),
+                        ("emails", crate::crm::api::TRACKING_PROPERTY) => Some("tracking_id"),
+                        _ => None,
+                    };
+                    match indexed {
+                        Some(column) => {
+                            let marks = vec!["?"; values.len()].join(",");
+                            ands.push(format!("{column} IN ({marks})"));
+                            args.extend(values.iter().map(|v| v.trim().to_lowercase()));
+                        }
+                        None => {
+                            let path = format!("$.\"{}\"", property.replace('"', ""));
+                            let marks = vec!["lower(?)"; values.len()].join(",");
+                            ands.push(format!("lower(json_extract(properties, ?)) IN ({marks})"));
+                            args.push(path);
+                            args.extend(values.iter().cloned());
+                        }
+                    }
                 }
                 if ands.is_empty() {
                     ands.push("1".into());
@@ -482,15 +501,17 @@ impl Store {
             }
         }
         // Associations are symmetric (as in HubSpot): either end may be the
-        // contact.
+        // contact. An email's associations (198, 186, 210) are the bulk of
+        // the table and never link a contact to a company or deal, so they
+        // are skipped before the join.
         let mut stmt = conn.prepare(
             "SELECT a.from_id, a.type_id, o.id, o.type, o.properties, o.created_at, o.updated_at
                FROM associations a JOIN objects o ON o.id = a.to_id
-              WHERE o.type IN ('companies', 'deals')
+              WHERE a.type_id NOT IN (198, 186, 210) AND o.type IN ('companies', 'deals')
              UNION ALL
              SELECT a.to_id, a.type_id, o.id, o.type, o.properties, o.created_at, o.updated_at
                FROM associations a JOIN objects o ON o.id = a.from_id
-              WHERE o.type IN ('companies', 'deals')
+              WHERE a.type_id NOT IN (198, 186, 210) AND o.type IN ('companies', 'deals')
              ORDER BY 1, 3",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -662,8 +683,9 @@ impl Store {
         let tracking = email
             .properties
             .get(crate::crm::api::TRACKING_PROPERTY)
-            .and_then(Value::as_str);
-        let mut earlier = match tracking {
+            .and_then(Value::as_str)
+            .map(|t| t.trim().to_lowercase());
+        let mut earlier = match &tracking {
             Some(t) => email_by_tracking_id(&tx, t)?,
             None => None,
         };
@@ -922,8 +944,8 @@ fn insert_object(
         properties
             .get(crate::crm::api::TRACKING_PROPERTY)
             .and_then(Value::as_str)
+            .map(|t| t.trim().to_lowercase())
             .filter(|t| !t.is_empty())
-            .map(str::to_string)
     } else {
         None
     };
