@@ -128,7 +128,8 @@ CREATE TABLE IF NOT EXISTS associations (
   category TEXT NOT NULL,
   PRIMARY KEY (from_id, to_id, type_id)
 );
-CREATE INDEX IF NOT EXISTS associations_to ON associations(to_id);
+DROP INDEX IF EXISTS associations_to;
+CREATE INDEX IF NOT EXISTS associations_to_type ON associations(to_id, type_id, from_id);
 CREATE TABLE IF NOT EXISTS ingestions (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   at TEXT NOT NULL,
@@ -501,17 +502,17 @@ impl Store {
             }
         }
         // Associations are symmetric (as in HubSpot): either end may be the
-        // contact. An email's associations (198, 186, 210) are the bulk of
-        // the table and never link a contact to a company or deal, so they
-        // are skipped before the join.
+        // contact. The walk starts from the companies and deals (CROSS JOIN
+        // fixes that order in SQLite), because emails' associations are the
+        // bulk of the table and never link a contact to a company or deal.
         let mut stmt = conn.prepare(
             "SELECT a.from_id, a.type_id, o.id, o.type, o.properties, o.created_at, o.updated_at
-               FROM associations a JOIN objects o ON o.id = a.to_id
-              WHERE a.type_id NOT IN (198, 186, 210) AND o.type IN ('companies', 'deals')
+               FROM objects o CROSS JOIN associations a ON a.to_id = o.id
+              WHERE o.type IN ('companies', 'deals') AND a.type_id NOT IN (198, 186, 210)
              UNION ALL
              SELECT a.to_id, a.type_id, o.id, o.type, o.properties, o.created_at, o.updated_at
-               FROM associations a JOIN objects o ON o.id = a.from_id
-              WHERE a.type_id NOT IN (198, 186, 210) AND o.type IN ('companies', 'deals')
+               FROM objects o CROSS JOIN associations a ON a.from_id = o.id
+              WHERE o.type IN ('companies', 'deals') AND a.type_id NOT IN (198, 186, 210)
              ORDER BY 1, 3",
         )?;
         let rows = stmt.query_map([], |r| {
