@@ -473,3 +473,47 @@ fn crmlog_ingest_prints_one_line_per_file_and_names_failures() {
         .unwrap();
     assert_eq!(neither.status.code(), Some(2));
 }
+
+#[test]
+fn the_account_follows_the_database() {
+    let sb = start(Some(&example_account()));
+    let fwd = String::from_utf8(read("decide-examples/04-forward-german-gmail/fwd.eml")).unwrap();
+    let with_id = |id: &str| fwd.replace("<f1@acme.example>", id).into_bytes();
+    // Jana is not a contact until a contact is made through the API.
+    let created = api(
+        &sb.url,
+        "POST",
+        "/crm/v3/objects/contacts",
+        Some(serde_json::json!({"properties": {"email": "jana@kunde.example"}})),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let first = ingest(&sb.url, "forward", &with_id("<a@acme.example>")).json();
+    assert_eq!(first["logged"], true);
+    assert_eq!(first["create_contacts"], serde_json::json!([]));
+    assert_eq!(list(&sb.url, "contacts").len(), 3);
+
+    // Another process seeds an account where Anna is no user: the next
+    // message is decided with it.
+    let dir = tempfile::tempdir().unwrap();
+    let account = dir.path().join("account.json");
+    std::fs::write(
+        &account,
+        r#"{"users": [{"id": "u2", "email": "ben@acme.example"}],
+            "forwarding_address": "log@fwd.crm.example"}"#,
+    )
+    .unwrap();
+    let seeded = Command::new(env!("CARGO_BIN_EXE_crmlog"))
+        .args(["sandbox", "seed", "--db"])
+        .arg(&sb.db)
+        .arg(&account)
+        .output()
+        .unwrap();
+    assert!(
+        seeded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let second = ingest(&sb.url, "forward", &with_id("<b@acme.example>")).json();
+    assert_eq!(second["logged"], false);
+    assert_eq!(second["reasons"][0]["code"], "sender_not_authorized");
+}

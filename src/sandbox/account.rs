@@ -201,6 +201,34 @@ pub fn prepare(store: &Store) -> Result<Prepared, AccountError> {
     })
 }
 
+/// The last prepared account, kept while [`Store::version`] stays the
+/// same: a message to an inbox then costs a decision, not a rebuild of the
+/// account from every contact. Logging an email leaves the version alone;
+/// a new contact, a seed (from any process) or a saved list moves it.
+#[derive(Default)]
+pub struct AccountCache {
+    slot: std::sync::Mutex<Option<((i64, u64), std::sync::Arc<Prepared>)>>,
+}
+
+impl AccountCache {
+    /// The account as the database holds it now.
+    pub fn get(&self, store: &Store) -> Result<std::sync::Arc<Prepared>, AccountError> {
+        // One builder at a time; the others then find its result.
+        let mut slot = self.slot.lock().unwrap_or_else(|p| p.into_inner());
+        // The version is read before the account: a write in between makes
+        // the next call rebuild, never keeps a stale account.
+        let version = store.version()?;
+        if let Some((v, prepared)) = slot.as_ref()
+            && *v == version
+        {
+            return Ok(std::sync::Arc::clone(prepared));
+        }
+        let prepared = std::sync::Arc::new(prepare(store)?);
+        *slot = Some((version, std::sync::Arc::clone(&prepared)));
+        Ok(prepared)
+    }
+}
+
 /// Why a seed file was not loaded.
 #[derive(Debug)]
 pub enum SeedError {

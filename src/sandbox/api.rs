@@ -602,6 +602,7 @@ fn inbox(sandbox: &Sandbox, req: &Request, kind: InboxKind) -> Result<Response, 
     }
     match super::inbox::ingest(
         &sandbox.store,
+        &sandbox.accounts,
         kind,
         &req.body,
         extension_user,

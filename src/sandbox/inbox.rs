@@ -9,7 +9,7 @@
 //! in the subject and bodies; a message that is not logged leaves only a
 //! record of when, which inbox, and the reason codes and rule ids.
 
-use super::account::{AccountError, Prepared, prepare};
+use super::account::{AccountCache, AccountError, Prepared};
 use super::store::{InboxEmail, InboxWrite, Store, StoreError, TimelineContact};
 use crate::crm::api::{EmailHeaders, HeaderParty, TRACKING_PROPERTY};
 use crate::mime::{self, Mailbox, Message};
@@ -107,12 +107,13 @@ impl std::error::Error for InboxError {}
 /// Decides and, when the decision says so, logs one received message.
 pub fn ingest(
     store: &Store,
+    accounts: &AccountCache,
     kind: InboxKind,
     raw: &[u8],
     extension_user: Option<String>,
     now: &str,
 ) -> Result<Ingested, InboxError> {
-    let prepared = prepare(store).map_err(InboxError::Account)?;
+    let prepared = accounts.get(store).map_err(InboxError::Account)?;
     let event = match kind {
         InboxKind::Bcc => Event::Bcc(Bcc {
             raw: raw.to_vec(),

@@ -26,6 +26,8 @@ pub struct Sandbox {
     pub token: String,
     /// Rate limits and injected faults.
     pub faults: faults::Faults,
+    /// The account the inboxes decide with, rebuilt when it changes.
+    pub accounts: account::AccountCache,
 }
 
 impl Sandbox {
@@ -52,6 +54,7 @@ impl Sandbox {
             store,
             token,
             faults: faults::Faults::new(faults::FaultConfig::default()),
+            accounts: account::AccountCache::default(),
         })
     }
 

@@ -105,6 +105,9 @@ impl std::error::Error for StoreError {}
 /// The database.
 pub struct Store {
     conn: Mutex<Connection>,
+    /// Bumped by every write of this process that can change the account
+    /// the rules decide with (see [`Store::version`]).
+    generation: std::sync::atomic::AtomicU64,
 }
 
 const SCHEMA: &str = "
@@ -160,6 +163,7 @@ impl Store {
         conn.execute_batch(SCHEMA)?;
         Ok(Store {
             conn: Mutex::new(conn),
+            generation: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -178,7 +182,27 @@ impl Store {
             "INSERT INTO meta(key, value) VALUES(?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             params![key, value],
         )?;
+        self.bump();
         Ok(())
+    }
+
+    /// Changes whenever what the account is built from (settings, the
+    /// never-log list, contacts, companies, deals and their associations)
+    /// may have changed: SQLite's `data_version` moves when another
+    /// connection (a `sandbox seed` process) commits, the generation when
+    /// this process writes. Emails and their associations leave it alone.
+    pub fn version(&self) -> Result<(i64, u64), StoreError> {
+        let conn = lock(&self.conn);
+        let data_version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        Ok((
+            data_version,
+            self.generation.load(std::sync::atomic::Ordering::SeqCst),
+        ))
+    }
+
+    fn bump(&self) {
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Creates objects of one type with their associations, all or none.
@@ -194,7 +218,11 @@ impl Store {
         let mut conn = lock(&self.conn);
         let tx = conn.transaction()?;
         let mut created = Vec::with_capacity(items.len());
+        let mut changes_account = object_type != "emails";
         for (properties, associations) in items {
+            changes_account |= associations
+                .iter()
+                .any(|(_, type_id, _)| !EMAIL_ASSOCIATIONS.contains(type_id));
             created.push(insert_object(
                 &tx,
                 object_type,
@@ -205,6 +233,9 @@ impl Store {
             )?);
         }
         tx.commit()?;
+        if changes_account {
+            self.bump();
+        }
         Ok(created)
     }
 
@@ -477,6 +508,13 @@ pub const CONTACT_TO_PRIMARY_COMPANY: u32 = 1;
 /// Association type contact → deal (HubSpot-defined).
 pub const CONTACT_TO_DEAL: u32 = 4;
 const HUBSPOT_DEFINED: &str = "HUBSPOT_DEFINED";
+/// An email's association types (to contact, company, deal): they never
+/// change the account the rules decide with.
+const EMAIL_ASSOCIATIONS: [u32; 3] = [
+    crate::crm::api::EMAIL_TO_CONTACT,
+    crate::crm::api::EMAIL_TO_COMPANY,
+    crate::crm::api::EMAIL_TO_DEAL,
+];
 
 impl Store {
     /// Every contact with its legal basis and associated companies and
@@ -670,6 +708,7 @@ impl Store {
             }
         }
         tx.commit()?;
+        self.bump();
         Ok(counts)
     }
 
@@ -718,6 +757,7 @@ impl Store {
             });
         }
         let mut contact_ids = Vec::with_capacity(email.contacts.len());
+        let mut created_contacts = false;
         for c in email.contacts {
             let id = match c {
                 TimelineContact::Existing(id) => id,
@@ -729,7 +769,10 @@ impl Store {
                         .unwrap_or_default();
                     match contact_id(&tx, &address)? {
                         Some(id) => id.to_string(),
-                        None => insert_object(&tx, "contacts", properties, &[], now, now)?.id,
+                        None => {
+                            created_contacts = true;
+                            insert_object(&tx, "contacts", properties, &[], now, now)?.id
+                        }
                     }
                 }
             };
@@ -767,6 +810,9 @@ impl Store {
             email.message_date.as_deref(),
         )?;
         tx.commit()?;
+        if created_contacts {
+            self.bump();
+        }
         Ok(InboxWrite::Created {
             email_id: created.id,
             contact_ids,
