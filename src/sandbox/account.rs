@@ -207,8 +207,11 @@ pub fn prepare(store: &Store) -> Result<Prepared, AccountError> {
 /// a new contact, a seed (from any process) or a saved list moves it.
 #[derive(Default)]
 pub struct AccountCache {
-    slot: std::sync::Mutex<Option<((i64, u64), std::sync::Arc<Prepared>)>>,
+    slot: std::sync::Mutex<Option<Cached>>,
 }
+
+/// A prepared account and the [`Store::version`] it was read at.
+type Cached = ((i64, u64), std::sync::Arc<Prepared>);
 
 impl AccountCache {
     /// The account as the database holds it now.
