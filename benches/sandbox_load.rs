@@ -22,6 +22,8 @@
 //! `SANDBOX_LOAD_CONNECTIONS` e.g. `1,4,16` (default),
 //! `SANDBOX_OUTBOX_N` logging requests (default 2000),
 //! `SANDBOX_INBOX_N` inbox messages (default 2000, 4 connections).
+//! Without `--bench` (`cargo test --benches`) it is a smoke test of a few
+//! dozen requests.
 
 #![allow(missing_docs, clippy::unwrap_used)]
 
@@ -283,8 +285,9 @@ fn inbox(url: &str, n: usize, connections: usize, limit: Duration) {
 }
 
 fn main() {
-    // `cargo test --benches` runs benches once as tests: keep that short.
-    let quick = std::env::args().any(|a| a == "--test");
+    // `cargo bench` passes `--bench`; `cargo test --benches` runs the
+    // binary without it, as a smoke test: keep that short.
+    let quick = !std::env::args().any(|a| a == "--bench");
     let n = if quick {
         50
     } else {
