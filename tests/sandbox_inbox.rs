@@ -517,3 +517,61 @@ fn the_account_follows_the_database() {
     assert_eq!(second["logged"], false);
     assert_eq!(second["reasons"][0]["code"], "sender_not_authorized");
 }
+
+#[test]
+fn messages_of_several_megabytes_are_read_and_judged_by_size() {
+    let sb = start(Some(&example_account()));
+    let message = |bytes: usize, id: &str| {
+        let mut m = String::from(
+            "From: Anna <anna@acme.example>\r\nTo: Bob <bob@client.example>\r\n\
+             Subject: Big\r\nDate: Tue, 24 Nov 2026 12:00:00 +0000\r\n",
+        );
+        m.push_str(&format!("Message-ID: <{id}@acme.example>\r\n"));
+        m.push_str("Content-Type: text/plain; charset=utf-8\r\n\r\n");
+        let line = "0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuv\r\n";
+        while m.len() < bytes {
+            m.push_str(line);
+        }
+        m.into_bytes()
+    };
+    // S1: more than 2 MB of body is not logged; 1.5 MB is.
+    let big = ingest(&sb.url, "bcc", &message(3 * 1024 * 1024, "big"));
+    assert_eq!(big.status, 200, "{}", &big.body[..big.body.len().min(300)]);
+    assert_eq!(big.json()["reasons"][0]["code"], "body_too_large");
+    let fits = ingest(&sb.url, "bcc", &message(1536 * 1024, "fits"));
+    assert_eq!(fits.status, 201);
+    let id = fits.json()["email_id"].as_str().unwrap().to_string();
+    let stored = object(&sb.url, "emails", &id, "hs_email_text");
+    assert!(
+        stored["properties"]["hs_email_text"]
+            .as_str()
+            .unwrap()
+            .len()
+            > 1_500_000
+    );
+}
+
+#[test]
+fn contacts_are_searched_by_email_with_in() {
+    let sb = start(Some(&example_account()));
+    let found = api(
+        &sb.url,
+        "POST",
+        "/crm/objects/2026-03/contacts/search",
+        Some(
+            serde_json::json!({"filterGroups": [{"filters": [{"propertyName": "email",
+            "operator": "IN", "values": ["BOB@client.example", "nobody@client.example", "ceo@client.example"]}]}],
+            "properties": ["email"], "limit": 200}),
+        ),
+    );
+    assert_eq!(found.status, 200, "{}", found.body);
+    let mut emails: Vec<String> = found.json()["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["properties"]["email"].as_str().unwrap().to_string())
+        .collect();
+    emails.sort();
+    assert_eq!(emails, ["bob@client.example", "ceo@client.example"]);
+    assert_eq!(found.json()["total"], 2);
+}
