@@ -128,9 +128,11 @@ export async function serveGmail(context, { csp, reports = [] } = {}) {
 }
 
 /** Chromium (Debian's, never a downloaded one) with the unpacked extension. */
-export async function launch({ headless = true } = {}) {
+export async function launch({ headless = true, profile: kept } = {}) {
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error('dist/chrome is missing: run scripts/build.sh');
-  const profile = mkdtempSync(join(tmpdir(), 'crmlog-profile-'));
+  // A given profile is kept (to restart the browser on it); a fresh one is
+  // removed on close.
+  const profile = kept ?? mkdtempSync(join(tmpdir(), 'crmlog-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless,
@@ -156,7 +158,15 @@ export async function launch({ headless = true } = {}) {
     context, extensionId, problems,
     async close() {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!kept) rmSync(profile, { recursive: true, force: true });
+    },
+    /** Stops the extension's service worker, as the browser does when idle. */
+    async stopServiceWorker() {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('ServiceWorker.enable');
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await cdp.detach();
     },
   };
 }
