@@ -101,14 +101,15 @@ export function strictCsp(nonce, reportUri) {
   ].join('; ');
 }
 
-/** Serves the Gmail replica as https://mail.google.com, with `csp` (a
- * function of the nonce) when given. */
-export async function serveGmail(context, { csp, reports = [] } = {}) {
+/** Serves the Gmail replica as https://mail.google.com (or `origin`, where
+ * the extension does not run, for baselines), with `csp` (a function of the
+ * nonce) when given. */
+export async function serveGmail(context, { csp, reports = [], origin = 'https://mail.google.com' } = {}) {
   const files = {
     '/_/replica/gmail.js': ['application/javascript', readFileSync(join(GMAIL, 'gmail.js'))],
     '/_/replica/gmail.css': ['text/css', readFileSync(join(GMAIL, 'gmail.css'))],
   };
-  await context.route('https://mail.google.com/**', (route) => {
+  await context.route(`${origin}/**`, (route) => {
     const url = new URL(route.request().url());
     if (url.pathname === new URL(CSP_REPORT_URI).pathname) {
       reports.push({ type: route.request().headers()['content-type'], body: route.request().postData() });
