@@ -5,8 +5,13 @@ import init, { handleMessage, workerStart } from './pkg/worker/crmlog.js';
 const ready = init({ module_or_path: new URL('./pkg/worker/crmlog_bg.wasm', import.meta.url) })
   .then(() => workerStart());
 
-// A retry that comes due while the worker is stopped starts it again.
+// A retry that comes due while the worker is stopped starts it again; so
+// does the browser starting (alarms may not survive a browser restart), so
+// that what was queued before is sent.
 chrome.alarms.onAlarm.addListener(() => {
+  ready.then(() => workerStart());
+});
+chrome.runtime.onStartup.addListener(() => {
   ready.then(() => workerStart());
 });
 

@@ -31,8 +31,8 @@ step "wasm tests (node, and headless Chromium through chromedriver)"
 CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --features content,worker --tests 2>&1 | tee "$LOG/wasm"
 [ "${PIPESTATUS[0]}" -eq 0 ]
 
-step "wasm and wasm2js flavours compared"
-node --test tests/wasm/ 2>&1 | tee "$LOG/parity"
+step "wasm and wasm2js flavours compared; locales complete"
+node --test tests/wasm/ tests/locales.test.mjs 2>&1 | tee "$LOG/parity"
 [ "${PIPESTATUS[0]}" -eq 0 ]
 
 step "bounded fuzzing of the mail parsers (cargo-fuzz)"
@@ -49,4 +49,4 @@ E2E=$(node_passed "$LOG/e2e")
 printf '\n== test: all passed in %s s\n' "$(( $(date +%s) - START ))"
 printf '| suite | tests passed |\n|---|---:|\n'
 printf '| native (cargo test) | %s |\n| wasm (wasm-bindgen-test: node + Chromium) | %s |\n' "$NATIVE" "$WASM"
-printf '| wasm vs wasm2js parity (node) | %s |\n| end to end (Playwright + Chromium) | %s |\n' "$PARITY" "$E2E"
+printf '| wasm vs wasm2js parity, locales (node) | %s |\n| end to end (Playwright + Chromium) | %s |\n' "$PARITY" "$E2E"

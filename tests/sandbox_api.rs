@@ -224,3 +224,70 @@ fn database_survives_a_restart() {
     assert!(l.already_logged);
     assert_eq!(l.email_id, email_id);
 }
+
+#[test]
+fn rate_limit_answers_in_hubspots_429_shape_and_the_outbox_throttles() {
+    use crmlog::crm::outbox::{Item, RetryPolicy, Settled, settle};
+    use crmlog::sandbox::faults::FaultConfig;
+    let dir = tempfile::tempdir().unwrap();
+    let sb = Sandbox::open(&dir.path().join("crm.db"), Some("t"))
+        .unwrap()
+        .with_faults(FaultConfig {
+            rate_limit: 3,
+            rate_window: std::time::Duration::from_secs(60),
+            ..FaultConfig::default()
+        });
+    let server = sb
+        .serve(TcpListener::bind(("127.0.0.1", 0)).unwrap())
+        .unwrap();
+    let mut http = HttpTransport::new(&format!("http://127.0.0.1:{}", server.port()), "t");
+    let get = HttpRequest {
+        method: crmlog::crm::api::Method::Get,
+        path: "/crm/objects/2026-03/contacts".into(),
+        body: None,
+    };
+    let first = http.send(&get).unwrap();
+    assert_eq!(first.status, 200);
+    let header = |r: &crmlog::crm::api::HttpResponse, n: &str| r.header(n).map(str::to_string);
+    assert_eq!(
+        header(&first, "x-hubspot-ratelimit-max").as_deref(),
+        Some("3")
+    );
+    assert_eq!(
+        header(&first, "x-hubspot-ratelimit-remaining").as_deref(),
+        Some("2")
+    );
+    assert_eq!(
+        header(&first, "x-hubspot-ratelimit-interval-milliseconds").as_deref(),
+        Some("60000")
+    );
+    http.send(&get).unwrap();
+    http.send(&get).unwrap();
+    let limited = http.send(&get).unwrap();
+    assert_eq!(limited.status, 429);
+    let body: serde_json::Value = serde_json::from_str(&limited.body).unwrap();
+    assert_eq!(body["status"], "error");
+    assert_eq!(body["errorType"], "RATE_LIMIT");
+    assert_eq!(body["policyName"], "TEN_SECONDLY_ROLLING");
+    assert_eq!(body["correlationId"].as_str().unwrap().len(), 36);
+    let retry_after: u64 = header(&limited, "retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&retry_after));
+
+    // The logging job reports the wait; the outbox holds everything back.
+    let mut job = LogJob::new(request(ID), ["bob@client.example".to_string()]);
+    let end = drive(&mut job, &mut http);
+    let JobEnd::Failed(LogError::Http {
+        status: 429,
+        retry_after_ms: Some(ms),
+        ..
+    }) = end.clone()
+    else {
+        panic!("{end:?}")
+    };
+    assert!(ms >= 1000);
+    let item = Item::new(request(ID), vec!["bob@client.example".into()]);
+    let Settled::Throttle(next) = settle(item, end, 1_000, &RetryPolicy::default(), 0.0) else {
+        panic!("a 429 throttles the whole outbox")
+    };
+    assert!(next.not_before_ms >= 1_000 + ms);
+}

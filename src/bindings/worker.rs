@@ -380,11 +380,7 @@ pub async fn options_page() -> Result<(), JsValue> {
         let status = status.clone();
         match CrmSettings::validated(&url.value(), &token.value()) {
             Err(bad) => {
-                let key = match bad.field {
-                    "crm_url" => "optionsBadUrl",
-                    _ => "optionsBadToken",
-                };
-                let text = chrome::get_message_with(key, &js_sys::Array::of1(&bad.problem.into()));
+                let text = chrome_msg(bad.message_key);
                 status.set_text_content(Some(&text));
                 let _ = status.set_attribute("data-state", "error");
             }

@@ -32,7 +32,7 @@ pub struct ComposeSnapshot {
     /// Body as HTML.
     #[serde(default)]
     pub html: String,
-    /// Body as the reader sees it.
+    /// Body as the reader sees it; when empty, derived from `html`.
     #[serde(default)]
     pub text: String,
     /// Send time, RFC 3339.
@@ -103,7 +103,11 @@ pub fn build_log_request(snapshot: &ComposeSnapshot) -> Result<LogRequest, Inval
         cc,
         bcc,
         subject: snapshot.subject.trim().to_string(),
-        text: snapshot.text.clone(),
+        text: if snapshot.text.is_empty() {
+            crate::mime::html::to_text(&snapshot.html)
+        } else {
+            snapshot.text.clone()
+        },
         html: snapshot.html.clone(),
         sent_at: snapshot.sent_at.clone(),
     };
@@ -170,6 +174,16 @@ mod tests {
         assert_eq!(r.to[0].name.as_deref(), Some("Jones, Bob"));
         assert!(r.cc.is_empty(), "bob is already in To");
         assert_eq!(r.subject, "Offer");
+    }
+
+    #[test]
+    fn text_is_derived_from_html_when_absent() {
+        let mut s = snapshot();
+        s.text.clear();
+        s.html = "<div>Hello <b>Bob</b></div><div>Second line</div>".into();
+        let r = build_log_request(&s).unwrap();
+        assert!(r.text.contains("Hello Bob"), "{:?}", r.text);
+        assert!(r.text.contains("Second line"));
     }
 
     #[test]

@@ -20,8 +20,10 @@ pub struct CrmSettings {
 pub struct InvalidSetting {
     /// `crm_url` or `crm_token`.
     pub field: &'static str,
-    /// What is wrong, for the user.
+    /// What is wrong, in English (command line, logs).
     pub problem: String,
+    /// The same as a whole-sentence message of the extension's `_locales`.
+    pub message_key: &'static str,
 }
 
 impl std::fmt::Display for InvalidSetting {
@@ -45,12 +47,14 @@ impl CrmSettings {
         let (scheme, rest) = url.split_once("://").ok_or_else(|| InvalidSetting {
             field: "crm_url",
             problem: "must start with https://".into(),
+            message_key: "optionsUrlNotHttps",
         })?;
         let host = rest.split('/').next().unwrap_or_default();
         if host.is_empty() {
             return Err(InvalidSetting {
                 field: "crm_url",
                 problem: "has no host".into(),
+                message_key: "optionsUrlNoHost",
             });
         }
         match scheme.to_ascii_lowercase().as_str() {
@@ -60,12 +64,14 @@ impl CrmSettings {
                 return Err(InvalidSetting {
                     field: "crm_url",
                     problem: "plain http is only allowed to this computer (127.0.0.1 or localhost); use https".into(),
+                    message_key: "optionsUrlHttpNotLocal",
                 });
             }
             _ => {
                 return Err(InvalidSetting {
                     field: "crm_url",
                     problem: "must start with https://".into(),
+                    message_key: "optionsUrlNotHttps",
                 });
             }
         }
@@ -73,6 +79,7 @@ impl CrmSettings {
             return Err(InvalidSetting {
                 field: "crm_url",
                 problem: "must not contain a query or fragment".into(),
+                message_key: "optionsUrlQueryOrFragment",
             });
         }
         let token = crm_token.trim();
@@ -80,12 +87,14 @@ impl CrmSettings {
             return Err(InvalidSetting {
                 field: "crm_token",
                 problem: "is empty".into(),
+                message_key: "optionsTokenEmpty",
             });
         }
         if token.chars().any(char::is_whitespace) {
             return Err(InvalidSetting {
                 field: "crm_token",
                 problem: "contains white space".into(),
+                message_key: "optionsTokenWhiteSpace",
             });
         }
         Ok(CrmSettings {
@@ -111,6 +120,21 @@ mod tests {
     #[test]
     fn refuses_what_cannot_work() {
         let field = |u: &str, t: &str| CrmSettings::validated(u, t).unwrap_err().field;
+        let key = |u: &str, t: &str| CrmSettings::validated(u, t).unwrap_err().message_key;
+        // Every key is a message of the extension's locales.
+        let en: serde_json::Value =
+            serde_json::from_str(include_str!("../../extension/_locales/en/messages.json"))
+                .unwrap();
+        for (u, t) in [
+            ("http://crm.example", "t"),
+            ("x", "t"),
+            ("https://", "t"),
+            ("https://x?a", "t"),
+            ("https://x", ""),
+            ("https://x", "a b"),
+        ] {
+            assert!(en.get(key(u, t)).is_some(), "{}", key(u, t));
+        }
         assert_eq!(field("http://crm.example", "t"), "crm_url");
         assert_eq!(field("api.hubapi.com", "t"), "crm_url");
         assert_eq!(field("https://", "t"), "crm_url");

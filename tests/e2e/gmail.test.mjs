@@ -68,6 +68,9 @@ for (const mode of ['no CSP', 'strict CSP']) {
       assert.deepEqual(headers.to.map((p) => p.email), ['bob@client.example']);
       assert.deepEqual(headers.cc.map((p) => p.email), ['carl@client.example']);
       assert.equal(headers.from.email, 'anna@acme.example');
+      // The worker derives the plain text from the HTML body.
+      assert.match(emails[0].properties.hs_email_text, /Hello Bob, here is the offer\./);
+      assert.match(emails[0].properties.hs_email_html, /data-crmlog-id="crml-/);
       const timeline = await sandbox.api('/crmlog/v1/timeline?email=bob%40client.example');
       assert.ok(timeline.body.emails.some((e) => e.properties.hs_email_subject === `Offer (${tag})`));
 

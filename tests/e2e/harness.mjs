@@ -101,14 +101,15 @@ export function strictCsp(nonce, reportUri) {
   ].join('; ');
 }
 
-/** Serves the Gmail replica as https://mail.google.com, with `csp` (a
- * function of the nonce) when given. */
-export async function serveGmail(context, { csp, reports = [] } = {}) {
+/** Serves the Gmail replica as https://mail.google.com (or `origin`, where
+ * the extension does not run, for baselines), with `csp` (a function of the
+ * nonce) when given. */
+export async function serveGmail(context, { csp, reports = [], origin = 'https://mail.google.com' } = {}) {
   const files = {
     '/_/replica/gmail.js': ['application/javascript', readFileSync(join(GMAIL, 'gmail.js'))],
     '/_/replica/gmail.css': ['text/css', readFileSync(join(GMAIL, 'gmail.css'))],
   };
-  await context.route('https://mail.google.com/**', (route) => {
+  await context.route(`${origin}/**`, (route) => {
     const url = new URL(route.request().url());
     if (url.pathname === new URL(CSP_REPORT_URI).pathname) {
       reports.push({ type: route.request().headers()['content-type'], body: route.request().postData() });
@@ -128,9 +129,11 @@ export async function serveGmail(context, { csp, reports = [] } = {}) {
 }
 
 /** Chromium (Debian's, never a downloaded one) with the unpacked extension. */
-export async function launch({ headless = true } = {}) {
+export async function launch({ headless = true, profile: kept } = {}) {
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error('dist/chrome is missing: run scripts/build.sh');
-  const profile = mkdtempSync(join(tmpdir(), 'crmlog-profile-'));
+  // A given profile is kept (to restart the browser on it); a fresh one is
+  // removed on close.
+  const profile = kept ?? mkdtempSync(join(tmpdir(), 'crmlog-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless,
@@ -156,7 +159,15 @@ export async function launch({ headless = true } = {}) {
     context, extensionId, problems,
     async close() {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!kept) rmSync(profile, { recursive: true, force: true });
+    },
+    /** Stops the extension's service worker, as the browser does when idle. */
+    async stopServiceWorker() {
+      const page = context.pages()[0] ?? (await context.newPage());
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('ServiceWorker.enable');
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await cdp.detach();
     },
   };
 }

@@ -6,7 +6,6 @@ pub mod selectors;
 use super::dom;
 use crate::crm::compose::ComposeSnapshot;
 use selectors as sel;
-use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 /// A compose window.
@@ -96,10 +95,9 @@ impl Compose {
             .unwrap_or_default();
         let body = self.body()?;
         let [to, cc, bcc] = sel::RECIPIENT_FIELDS.map(|(_, s)| self.recipients(s));
-        let text = body
-            .dyn_ref::<web_sys::HtmlElement>()
-            .map(|h| h.inner_text())
-            .unwrap_or_else(|| body.text_content().unwrap_or_default());
+        // No `innerText` here: it forces a layout in the Send click. The
+        // worker derives the text from the HTML (`crm::compose`).
+        let text = String::new();
         Ok(ComposeSnapshot {
             tracking_id: tracking_id.to_string(),
             from,
