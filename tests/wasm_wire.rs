@@ -55,12 +55,18 @@ fn status_replies_written_by_the_worker_are_read() {
         LogState::Queued,
         LogState::Logged,
         LogState::Parked,
+        LogState::Refused,
         LogState::Unknown,
     ] {
         let status = Status {
             state,
             email_id: Some("42".into()),
             error: (state == LogState::Parked).then(|| "the CRM answered 400".to_string()),
+            reasons: if state == LogState::Refused {
+                vec!["never_log_domain".into(), "internal_recipient".into()]
+            } else {
+                vec![]
+            },
         };
         let js = crmlog::bindings::to_js(&status).unwrap();
         assert_eq!(wire::status_reply(&js), Some(status));

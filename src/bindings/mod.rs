@@ -3,6 +3,12 @@
 //! feature `content` for the content script (translated by wasm2js, small)
 //! and feature `worker` for the service worker (real wasm, everything else).
 
+#[cfg(all(target_arch = "wasm32", feature = "content", not(feature = "worker")))]
+pub mod alloc;
+#[cfg(all(target_arch = "wasm32", feature = "content", not(feature = "worker")))]
+#[global_allocator]
+static ALLOC: alloc::Classes = alloc::Classes::new();
+
 pub mod chrome;
 #[cfg(feature = "content")]
 pub mod content;

@@ -47,9 +47,19 @@ pub fn status_message(tracking_id: &str) -> Result<JsValue, JsValue> {
 pub fn status_reply(reply: &JsValue) -> Option<Status> {
     let get = |key: &str| Reflect::get(reply, &JsValue::from_str(key)).ok();
     let state = LogState::from_name(&get("state")?.as_string()?)?;
+    let reasons = get("reasons")
+        .filter(Array::is_array)
+        .map(|v| {
+            Array::from(&v)
+                .iter()
+                .filter_map(|c| c.as_string())
+                .collect()
+        })
+        .unwrap_or_default();
     Some(Status {
         state,
         email_id: get("email_id").and_then(|v| v.as_string()),
         error: get("error").and_then(|v| v.as_string()),
+        reasons,
     })
 }

@@ -17,7 +17,8 @@ use crate::crm::compose::build_log_request;
 use crate::crm::log::{LogJob, Step};
 use crate::crm::messages::{LogState, Status, ToWorker};
 use crate::crm::outbox::{Item, ItemState, RetryPolicy, Settled, settle};
-use crate::crm::settings::{CrmSettings, DEFAULT_CRM_URL};
+use crate::crm::plan::{SenderSide, plan_outgoing};
+use crate::crm::settings::{CrmSettings, DEFAULT_CRM_URL, Lists};
 use crate::crm::transport::JobEnd;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -29,11 +30,17 @@ use wasm_bindgen::prelude::*;
 const OUTBOX_DB: &str = "crmlog";
 const OUTBOX_STORE: &str = "outbox";
 const SETTINGS_KEY: &str = "settings";
+/// The never-log list as text (N1), validated before it is saved.
+const NEVER_LOG_KEY: &str = "never_log";
+/// The user's other addresses (O4).
+const ALIASES_KEY: &str = "aliases";
 /// The alarm that wakes a stopped worker when a retry is due.
 const ALARM: &str = "crmlog-outbox";
 
 thread_local! {
     static DB: RefCell<Option<std::rc::Rc<Idb>>> = const { RefCell::new(None) };
+    /// What this side knows for the rules, until the settings change.
+    static SIDE: RefCell<Option<Result<SenderSide, String>>> = const { RefCell::new(None) };
     static ITEMS: RefCell<BTreeMap<String, Item>> = const { RefCell::new(BTreeMap::new()) };
     static LOADED: Cell<bool> = const { Cell::new(false) };
     static DRAINING: Cell<bool> = const { Cell::new(false) };
@@ -65,10 +72,34 @@ pub async fn handle_message(message: JsValue) -> Result<JsValue, JsValue> {
             let request = build_log_request(&snapshot)
                 .map_err(|e| js_error(format!("crmlog: not logged: {e}")))?;
             let id = request.tracking_id.clone();
-            // Until the rules engine decides in the worker, every recipient
-            // is logged, as with Log on and an empty never-log list.
-            let timeline = request.recipients().map(|p| p.address.clone()).collect();
-            // Recorded in memory before any await, so a status question
+            // The rules decide here, with what this side knows (crm::plan):
+            // excluded addresses leave the request before it is queued (N5).
+            let new_item = match sender_side().await {
+                Err(problem) => {
+                    let mut item = Item::new(request, Vec::new());
+                    item.state = ItemState::Parked;
+                    item.last_error = Some(problem);
+                    item
+                }
+                Ok(side) => {
+                    let plan = plan_outgoing(request.clone(), &side).map_err(js_error)?;
+                    let codes: Vec<String> = plan
+                        .decision
+                        .reasons
+                        .iter()
+                        .map(|r| r.code.as_str().to_string())
+                        .collect();
+                    match plan.request {
+                        None => Item::refused(request, codes),
+                        Some(request) => {
+                            let mut item = Item::new(request, plan.decision.timeline.clone());
+                            item.reasons = codes;
+                            item
+                        }
+                    }
+                }
+            };
+            // Recorded in memory before the next await, so a status question
             // that follows this message finds it.
             let keep = ITEMS.with(|items| {
                 let mut items = items.borrow_mut();
@@ -81,7 +112,7 @@ pub async fn handle_message(message: JsValue) -> Result<JsValue, JsValue> {
                         false
                     }
                     _ => {
-                        items.insert(id.clone(), Item::new(request, timeline));
+                        items.insert(id.clone(), new_item);
                         true
                     }
                 }
@@ -100,6 +131,7 @@ pub async fn handle_message(message: JsValue) -> Result<JsValue, JsValue> {
         }
         ToWorker::SettingsChanged => {
             PAUSED.set(false);
+            SIDE.with(|s| s.borrow_mut().take());
             wasm_bindgen_futures::spawn_local(drain());
             Ok(JsValue::TRUE)
         }
@@ -114,16 +146,54 @@ fn status_of(id: &str) -> Status {
                 ItemState::Sending => LogState::Sending,
                 ItemState::Done => LogState::Logged,
                 ItemState::Parked => LogState::Parked,
+                ItemState::Refused => LogState::Refused,
             },
             email_id: item.email_id.clone(),
             error: item.last_error.clone(),
+            reasons: item.reasons.clone(),
         },
         None => Status {
             state: LogState::Unknown,
             email_id: None,
             error: None,
+            reasons: Vec::new(),
         },
     })
+}
+
+/// The never-log list (text, one entry a line, as the options page saved
+/// it) and the user's other addresses, from `chrome.storage.local`.
+async fn sender_side() -> Result<SenderSide, String> {
+    if let Some(side) = SIDE.with(|s| s.borrow().clone()) {
+        return side;
+    }
+    let keys = js_sys::Array::of2(&NEVER_LOG_KEY.into(), &ALIASES_KEY.into());
+    let got = call(chrome::storage_get(&keys))
+        .await
+        .map_err(|_| "the settings could not be read".to_string())?;
+    let get = |k: &str| js_sys::Reflect::get(&got, &JsValue::from_str(k)).ok();
+    let text = get(NEVER_LOG_KEY)
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    let side = match crate::policy::NeverLogList::parse_lines(&text) {
+        // The options page saves only valid lists (N1); a list that does not
+        // parse was changed behind its back, and logging without it could
+        // let excluded addresses out, so nothing is sent until it is fixed.
+        Err(e) => Err(e.to_string()),
+        Ok(_) => Ok(SenderSide {
+            never_log: text
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(str::to_string)
+                .collect(),
+            aliases: get(ALIASES_KEY)
+                .and_then(|v| serde_wasm_bindgen::from_value::<Vec<String>>(v).ok())
+                .unwrap_or_default(),
+        }),
+    };
+    SIDE.with(|s| *s.borrow_mut() = Some(side.clone()));
+    side
 }
 
 /// The outbox database, opened once per worker life.
@@ -362,6 +432,14 @@ pub async fn options_page() -> Result<(), JsValue> {
     };
     let url = input("crm-url")?;
     let token = input("crm-token")?;
+    let area = |id: &str| -> Result<web_sys::HtmlTextAreaElement, JsValue> {
+        doc.get_element_by_id(id)
+            .ok_or_else(|| js_error(format!("options page lacks #{id}")))?
+            .dyn_into::<web_sys::HtmlTextAreaElement>()
+            .map_err(|_| js_error(format!("#{id} is not a text area")))
+    };
+    let aliases = area("aliases")?;
+    let never_log = area("never-log")?;
     let form = doc
         .get_element_by_id("settings")
         .ok_or("options page lacks #settings")?;
@@ -375,15 +453,34 @@ pub async fn options_page() -> Result<(), JsValue> {
         }
         None => url.set_value(DEFAULT_CRM_URL),
     }
+    let keys = js_sys::Array::of2(&NEVER_LOG_KEY.into(), &ALIASES_KEY.into());
+    let got = call(chrome::storage_get(&keys)).await?;
+    if let Some(text) = js_sys::Reflect::get(&got, &NEVER_LOG_KEY.into())?.as_string() {
+        never_log.set_value(&text);
+    }
+    if let Ok(list) = serde_wasm_bindgen::from_value::<Vec<String>>(js_sys::Reflect::get(
+        &got,
+        &ALIASES_KEY.into(),
+    )?) {
+        aliases.set_value(&list.join("\n"));
+    }
     let on_submit = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
         e.prevent_default();
         let status = status.clone();
-        match CrmSettings::validated(&url.value(), &token.value()) {
+        let show_error = |text: String| {
+            status.set_text_content(Some(&text));
+            let _ = status.set_attribute("data-state", "error");
+        };
+        let lists = match Lists::validated(&aliases.value(), &never_log.value()) {
+            Ok(l) => l,
             Err(bad) => {
-                let text = chrome_msg(bad.message_key);
-                status.set_text_content(Some(&text));
-                let _ = status.set_attribute("data-state", "error");
+                let line = js_sys::Array::of1(&bad.line.to_string().into());
+                show_error(chrome::get_message_with(bad.message_key, &line));
+                return;
             }
+        };
+        match CrmSettings::validated(&url.value(), &token.value()) {
+            Err(bad) => show_error(chrome_msg(bad.message_key)),
             Ok(settings) => {
                 wasm_bindgen_futures::spawn_local(async move {
                     let saved = async {
@@ -392,6 +489,16 @@ pub async fn options_page() -> Result<(), JsValue> {
                             &entry,
                             &JsValue::from_str(SETTINGS_KEY),
                             &to_js(&settings).map_err(js_error)?,
+                        )?;
+                        js_sys::Reflect::set(
+                            &entry,
+                            &NEVER_LOG_KEY.into(),
+                            &lists.never_log.as_str().into(),
+                        )?;
+                        js_sys::Reflect::set(
+                            &entry,
+                            &ALIASES_KEY.into(),
+                            &to_js(&lists.aliases).map_err(js_error)?,
                         )?;
                         call(chrome::storage_set(&entry)).await?;
                         let changed = to_js(&ToWorker::SettingsChanged).map_err(js_error)?;

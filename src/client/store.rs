@@ -34,6 +34,7 @@ fn state_name(s: ItemState) -> &'static str {
         ItemState::Sending => "sending",
         ItemState::Done => "done",
         ItemState::Parked => "parked",
+        ItemState::Refused => "refused",
     }
 }
 

@@ -37,6 +37,8 @@ pub enum LogState {
     Logged,
     /// The CRM refused it; it will not be retried without the user.
     Parked,
+    /// The rules refused it; nothing was sent (`reasons` say why).
+    Refused,
     /// The service worker has no record of this id.
     Unknown,
 }
@@ -49,6 +51,7 @@ impl LogState {
             LogState::Sending => "sending",
             LogState::Logged => "logged",
             LogState::Parked => "parked",
+            LogState::Refused => "refused",
             LogState::Unknown => "unknown",
         }
     }
@@ -60,6 +63,7 @@ impl LogState {
             LogState::Sending,
             LogState::Logged,
             LogState::Parked,
+            LogState::Refused,
             LogState::Unknown,
         ]
         .into_iter()
@@ -87,6 +91,10 @@ pub struct Status {
     /// parked item).
     #[serde(default)]
     pub error: Option<String>,
+    /// Reason codes (logging-rules.md): why it was refused, or who was left
+    /// out of a logged email.
+    #[serde(default)]
+    pub reasons: Vec<String>,
 }
 
 #[cfg(test)]
@@ -100,6 +108,7 @@ mod tests {
             LogState::Sending,
             LogState::Logged,
             LogState::Parked,
+            LogState::Refused,
             LogState::Unknown,
         ] {
             assert_eq!(

@@ -6,5 +6,6 @@ pub mod compose;
 pub mod log;
 pub mod messages;
 pub mod outbox;
+pub mod plan;
 pub mod settings;
 pub mod transport;

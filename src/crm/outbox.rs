@@ -30,6 +30,8 @@ pub enum ItemState {
     Done,
     /// The CRM refused it; only the user can retry.
     Parked,
+    /// The rules refused it before anything was sent (`reasons` say why).
+    Refused,
 }
 
 /// One logging request in the outbox.
@@ -49,6 +51,10 @@ pub struct Item {
     pub last_error: Option<String>,
     /// The CRM's email id, once done.
     pub email_id: Option<String>,
+    /// Reason codes of the rules (logging-rules.md) that refused it or left
+    /// someone out.
+    #[serde(default)]
+    pub reasons: Vec<String>,
 }
 
 impl Item {
@@ -62,6 +68,17 @@ impl Item {
             not_before_ms: 0,
             last_error: None,
             email_id: None,
+            reasons: Vec::new(),
+        }
+    }
+
+    /// An item the rules refused: kept so the status can say why, never
+    /// sent.
+    pub fn refused(request: LogRequest, reasons: Vec<String>) -> Item {
+        Item {
+            state: ItemState::Refused,
+            reasons,
+            ..Item::new(request, Vec::new())
         }
     }
 

@@ -144,3 +144,79 @@ mod tests {
         assert_eq!(field("https://x", "a b"), "crm_token");
     }
 }
+
+/// The user's lists as the options page holds them: other addresses and
+/// the never-log list, one a line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lists {
+    /// Other addresses, trimmed and lower-cased (O4).
+    pub aliases: Vec<String>,
+    /// The never-log list as text, kept as written (N1).
+    pub never_log: String,
+}
+
+/// A list line that cannot be saved; nothing of either list is saved then
+/// (N1: a list with a bad entry is not saved in part).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadLine {
+    /// 1-based line.
+    pub line: usize,
+    /// The whole-sentence message of the extension's `_locales`.
+    pub message_key: &'static str,
+}
+
+impl Lists {
+    /// Checks both lists: every non-blank alias line is an address, and the
+    /// never-log list parses (blank lines and `#` comments allowed).
+    pub fn validated(aliases: &str, never_log: &str) -> Result<Lists, BadLine> {
+        let mut clean = Vec::new();
+        for (i, line) in aliases.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            if !super::log::is_plausible_address(line) {
+                return Err(BadLine {
+                    line: i + 1,
+                    message_key: "optionsAliasBadLine",
+                });
+            }
+            clean.push(super::log::normalize(line));
+        }
+        if let Err(e) = crate::policy::NeverLogList::parse_lines(never_log) {
+            return Err(BadLine {
+                line: e.errors.first().map_or(1, |e| e.line),
+                message_key: "optionsNeverLogBadLine",
+            });
+        }
+        Ok(Lists {
+            aliases: clean,
+            never_log: never_log.to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod list_tests {
+    use super::*;
+
+    #[test]
+    fn bad_lines_are_named_and_nothing_is_kept() {
+        let ok = Lists::validated(
+            " Anna.K@Acme.example \n\n",
+            "# team list\nrival.example\n*.press.example\nceo@client.example\n",
+        )
+        .unwrap();
+        assert_eq!(ok.aliases, ["anna.k@acme.example"]);
+        let bad = Lists::validated("", "rival.example\n*client.example\n").unwrap_err();
+        assert_eq!((bad.line, bad.message_key), (2, "optionsNeverLogBadLine"));
+        let bad = Lists::validated("a@b.example\nnot an address", "").unwrap_err();
+        assert_eq!((bad.line, bad.message_key), (2, "optionsAliasBadLine"));
+        let en: serde_json::Value =
+            serde_json::from_str(include_str!("../../extension/_locales/en/messages.json"))
+                .unwrap();
+        for key in ["optionsAliasBadLine", "optionsNeverLogBadLine"] {
+            assert!(en.get(key).is_some(), "{key}");
+        }
+    }
+}

@@ -52,21 +52,30 @@ fn follow(tracking_id: String, badge: Element, started: f64, delay: i32) {
         return;
     };
     chrome::send_then(&message, move |reply| {
-        let (state, error) = match reply.as_ref().and_then(wire::status_reply) {
-            Some(s) => (s.state, s.error),
-            None => (LogState::Unknown, None),
+        let (state, error, reasons) = match reply.as_ref().and_then(wire::status_reply) {
+            Some(s) => (s.state, s.error, s.reasons),
+            None => (LogState::Unknown, None, Vec::new()),
         };
         let waited = js_sys::Date::now() - started;
         if state == LogState::Unknown && waited > UNKNOWN_GRACE_MS {
             render(&badge, LogState::Unknown, &msg("statusUnknownTitle"));
             return;
         }
-        let title = match (state, &error) {
+        let mut title = match (state, &error) {
             (LogState::Logged, _) => msg("statusLoggedTitle"),
+            (LogState::Refused, _) => msg("statusRefusedTitle"),
             (LogState::Parked, Some(e)) => msg_with("statusParkedTitle", &[e]),
             (LogState::Queued | LogState::Sending, Some(e)) => msg_with("statusRetryTitle", &[e]),
             _ => msg("statusQueuedTitle"),
         };
+        // Each reason is a whole sentence of the locales (`reason_<code>`),
+        // one per line: why it was refused, or who was left out.
+        for code in &reasons {
+            let mut key = String::from("reason_");
+            key.push_str(code);
+            title.push('\n');
+            title.push_str(&msg(&key));
+        }
         // An unknown id within the grace period looks like "Queued".
         let shown = if state == LogState::Unknown {
             LogState::Queued
@@ -86,7 +95,9 @@ fn render(badge: &Element, state: LogState, title: &str) {
     let (key, data) = match state {
         LogState::Logged => ("statusLogged", "logged"),
         LogState::Queued | LogState::Sending => ("statusQueued", "queued"),
-        LogState::Parked | LogState::Unknown => ("statusNotLogged", "not-logged"),
+        LogState::Parked | LogState::Refused | LogState::Unknown => {
+            ("statusNotLogged", "not-logged")
+        }
     };
     // Everything shown comes from our locales or the CRM's message, set as
     // text, never as HTML.

@@ -172,15 +172,53 @@ export async function launch({ headless = true, profile: kept } = {}) {
   };
 }
 
-/** Fills in the options page like a user: CRM address and token. */
-export async function configure(browser, { url, token }) {
+/** Fills in the options page like a user: CRM address and token, and
+ * optionally the never-log list and the user's other addresses (one a line). */
+export async function configure(browser, { url, token, neverLog, aliases }) {
   const page = await browser.context.newPage();
   await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
   await page.fill('#crm-url', url);
   await page.fill('#crm-token', token);
+  if (neverLog !== undefined) await page.fill('#never-log', neverLog);
+  if (aliases !== undefined) await page.fill('#aliases', aliases);
   await page.click('button[type=submit]');
   await page.waitForSelector('#status[data-state=saved]', { timeout: 10_000 });
   await page.close();
+}
+
+/** A loopback HTTP proxy in front of `target` that keeps every request it
+ * forwards ({method, url, headers, body}): what the extension sent the CRM,
+ * byte for byte, for tests that must prove something was never sent. */
+export async function recordingProxy(target) {
+  const requests = [];
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', async () => {
+      const body = Buffer.concat(chunks);
+      requests.push({ method: req.method, url: req.url, headers: req.headers, body: body.toString('utf8') });
+      try {
+        const headers = { ...req.headers };
+        delete headers.host;
+        delete headers.connection;
+        const upstream = await fetch(target + req.url, {
+          method: req.method, headers, body: ['GET', 'HEAD'].includes(req.method) ? undefined : body,
+        });
+        const out = Buffer.from(await upstream.arrayBuffer());
+        const back = {};
+        upstream.headers.forEach((v, k) => { if (!['content-encoding', 'content-length', 'connection', 'transfer-encoding'].includes(k)) back[k] = v; });
+        res.writeHead(upstream.status, back).end(out);
+      } catch (e) {
+        res.writeHead(502, { 'content-type': 'text/plain' }).end(String(e));
+      }
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    requests,
+    close: () => new Promise((r) => { server.closeAllConnections(); server.close(r); }),
+  };
 }
 
 /** Opens Gmail's inbox (the replica). */
