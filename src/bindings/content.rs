@@ -5,7 +5,7 @@
 //! holds no MIME parsing.
 
 use crate::features;
-use crate::sites::gmail::{Compose, MessageView};
+use crate::sites::{Compose, MessageView};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, KeyboardEvent, MutationObserver, MutationObserverInit, MutationRecord};

@@ -1,5 +1,418 @@
-//! Site adapters: the only code that knows a web mail page's DOM. Each site
-//! keeps every selector in its `selectors.rs`.
+//! Site adapters: the only code that knows a web mail page's DOM.
+//!
+//! A site is described by data, a [`Site`] of `&'static` selector tables
+//! (each site keeps every selector in its `selectors.rs`), plus the two or
+//! three reading steps where the sites really differ, named by small enums
+//! ([`ComposeRoot`], [`ChipRead`], [`Typed`]). [`Compose`] and
+//! [`MessageView`] are site-agnostic: the features never know which site
+//! they run on. The site is chosen once, from `location.host`
+//! ([`current`]). See docs/sites.md.
 
 pub mod dom;
 pub mod gmail;
+pub mod outlook;
+
+use crate::crm::compose::ComposeSnapshot;
+use std::cell::Cell;
+use web_sys::Element;
+
+/// Our body marker (spec/tracking.md, carrier 2): the same on every site,
+/// because crmlog writes it.
+pub const TRACKING_MARKER: &str = "[data-crmlog-id]";
+
+/// How a compose's root element is found.
+#[derive(Debug)]
+pub enum ComposeRoot {
+    /// An element matching `root` that holds an element matching `holds`
+    /// (Gmail: a dialog is a compose only when it holds a form).
+    Element {
+        /// The root's selector.
+        root: &'static str,
+        /// What it must hold to be a compose.
+        holds: &'static str,
+    },
+    /// No stable attribute marks the compose: its root is the nearest
+    /// ancestor of the editable body that also holds a Send button
+    /// (Outlook, whose inline compose sits inside the reading pane).
+    AroundBody,
+}
+
+/// How a recipient chip gives its address.
+#[derive(Debug)]
+pub enum ChipRead {
+    /// From attributes: the address and the display name.
+    Attrs {
+        /// Attribute holding the address.
+        address: &'static str,
+        /// Attribute holding the display name.
+        name: &'static str,
+    },
+    /// From text ("Name <addr>" or an address): the first of these
+    /// selectors inside the chip, else the chip's own text.
+    Text(&'static [&'static str]),
+}
+
+/// Where text typed into a recipient field, not yet a chip, is.
+#[derive(Debug)]
+pub enum Typed {
+    /// In an input inside the field.
+    Input(&'static str),
+    /// In the field's own text nodes (a contenteditable field).
+    OwnText,
+}
+
+/// A web mail site, as data. Every list is tried in order: role/aria forms
+/// first, fallbacks after.
+#[derive(Debug)]
+pub struct Site {
+    /// Short name, for reports ("gmail", "outlook").
+    pub name: &'static str,
+    /// How a compose is found.
+    pub compose: ComposeRoot,
+    /// The sending address: inside the compose first, then in the page.
+    pub from: &'static [&'static str],
+    /// The subject field of a compose.
+    pub subject: &'static [&'static str],
+    /// Where the subject is when the compose has no subject field (an
+    /// inline reply): an element of the page whose `title` holds it.
+    pub subject_in_page: &'static [&'static str],
+    /// The editable body.
+    pub body: &'static [&'static str],
+    /// The Send button.
+    pub send: &'static [&'static str],
+    /// The To, Cc and Bcc fields.
+    pub recipient_fields: [&'static [&'static str]; 3],
+    /// Any recipient field, in the order To, Cc, Bcc: the positional
+    /// fallback when a field's own selectors find nothing ("" for none).
+    pub recipient_any: &'static str,
+    /// A recipient chip inside a field.
+    pub chip: &'static str,
+    /// How a chip gives its address.
+    pub chip_read: ChipRead,
+    /// Where typed text not yet a chip is.
+    pub typed: Typed,
+    /// A message in a thread, found as the closest ancestor of its body.
+    pub message: &'static str,
+    /// A message's body (where the tracking marker is).
+    pub message_body: &'static [&'static str],
+    /// Where a status badge goes inside a message.
+    pub message_header: &'static [&'static str],
+}
+
+thread_local! {
+    static CURRENT: Cell<Option<&'static Site>> = const { Cell::new(None) };
+}
+
+/// The site for a page's host. Hosts the manifest does not list are test
+/// pages, described as Gmail (the Gmail selector tests run on one).
+pub fn for_host(host: &str) -> &'static Site {
+    match host {
+        "outlook.office.com" | "outlook.office365.com" | "outlook.live.com" => &outlook::SITE,
+        _ => &gmail::SITE,
+    }
+}
+
+/// The site this page is, chosen once from `location.host`.
+pub fn current() -> &'static Site {
+    if let Some(site) = CURRENT.with(Cell::get) {
+        return site;
+    }
+    let host = web_sys::window()
+        .and_then(|w| w.location().host().ok())
+        .unwrap_or_default();
+    let site = for_host(&host);
+    select(site);
+    site
+}
+
+/// Fixes the site for this page (tests choose one for a replica served
+/// from a test origin).
+pub fn select(site: &'static Site) {
+    CURRENT.with(|c| c.set(Some(site)));
+}
+
+/// Which part of a compose could not be found; names the part, never page
+/// content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing(pub &'static str);
+
+/// A compose window (new message, inline reply or pop-out).
+#[derive(Clone, Debug)]
+pub struct Compose {
+    /// The compose's root element.
+    pub root: Element,
+    /// The site it is on.
+    pub site: &'static Site,
+}
+
+/// Whether `el` holds (or is) a match of any of `selectors`.
+fn holds_any(el: &Element, selectors: &[&str]) -> bool {
+    selectors
+        .iter()
+        .any(|s| el.matches(s).unwrap_or(false) || el.query_selector(s).ok().flatten().is_some())
+}
+
+/// Every element at or under `el` matching any of `selectors`, each once.
+fn each_match(el: &Element, selectors: &[&str]) -> Vec<Element> {
+    let mut out: Vec<Element> = Vec::new();
+    for s in selectors {
+        for m in dom::self_and_descendants(el, s) {
+            if !out.iter().any(|o| o.is_same_node(Some(&m))) {
+                out.push(m);
+            }
+        }
+    }
+    out
+}
+
+impl Compose {
+    /// Compose windows at or under `el` on this page's site.
+    pub fn find(el: &Element) -> Vec<Compose> {
+        Self::find_on(current(), el)
+    }
+
+    /// Compose windows at or under `el` on `site`.
+    pub fn find_on(site: &'static Site, el: &Element) -> Vec<Compose> {
+        let roots: Vec<Element> = match site.compose {
+            ComposeRoot::Element { root, holds } => dom::self_and_descendants(el, root)
+                .into_iter()
+                .filter(|d| d.query_selector(holds).ok().flatten().is_some())
+                .collect(),
+            ComposeRoot::AroundBody => {
+                let mut roots: Vec<Element> = Vec::new();
+                for body in each_match(el, site.body) {
+                    if let Some(r) = Self::root_around_body(site, &body) {
+                        if !roots.iter().any(|o| o.is_same_node(Some(&r))) {
+                            roots.push(r);
+                        }
+                    }
+                }
+                roots
+            }
+        };
+        roots.into_iter().map(|root| Compose { root, site }).collect()
+    }
+
+    /// The nearest ancestor of `body` that holds a Send button.
+    fn root_around_body(site: &Site, body: &Element) -> Option<Element> {
+        let mut at = body.parent_element();
+        while let Some(el) = at {
+            if holds_any(&el, site.send) {
+                return Some(el);
+            }
+            at = el.parent_element();
+        }
+        None
+    }
+
+    /// The compose around `el`, if any.
+    pub fn around(el: &Element) -> Option<Compose> {
+        let site = current();
+        match site.compose {
+            ComposeRoot::Element { root, holds } => {
+                let root = dom::closest(el, root)?;
+                root.query_selector(holds).ok().flatten()?;
+                Some(Compose { root, site })
+            }
+            ComposeRoot::AroundBody => {
+                // The first ancestor holding a body and a Send button holds
+                // a compose; its root, found from the body, must hold `el`
+                // (a click in a message above an inline reply is not in it).
+                let mut at = Some(el.clone());
+                while let Some(candidate) = at {
+                    let body = dom::first(&candidate, site.body);
+                    if let Some(body) = body.filter(|_| holds_any(&candidate, site.send)) {
+                        let root = Self::root_around_body(site, &body)?;
+                        return root.contains(Some(el)).then_some(Compose { root, site });
+                    }
+                    at = candidate.parent_element();
+                }
+                None
+            }
+        }
+    }
+
+    /// The Send button.
+    pub fn send_button(&self) -> Result<Element, Missing> {
+        dom::first(&self.root, self.site.send).ok_or(Missing("send button"))
+    }
+
+    /// Whether `el` is (inside) this compose's Send button.
+    pub fn is_send_button(&self, el: &Element) -> bool {
+        self.send_button()
+            .map(|b| b.contains(Some(el)))
+            .unwrap_or(false)
+    }
+
+    /// The editable body.
+    pub fn body(&self) -> Result<Element, Missing> {
+        dom::first(&self.root, self.site.body).ok_or(Missing("message body"))
+    }
+
+    /// The To (0), Cc (1) or Bcc (2) field, when shown.
+    fn field(&self, kind: usize) -> Option<Element> {
+        let own = self.site.recipient_fields.get(kind)?;
+        if let Some(f) = dom::first(&self.root, own) {
+            return Some(f);
+        }
+        if self.site.recipient_any.is_empty() {
+            return None;
+        }
+        dom::all(&self.root, self.site.recipient_any)
+            .into_iter()
+            .nth(kind)
+    }
+
+    fn recipients(&self, kind: usize) -> Vec<String> {
+        let Some(field) = self.field(kind) else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = dom::all(&field, self.site.chip)
+            .iter()
+            .filter_map(|chip| read_chip(&self.site.chip_read, chip))
+            .collect();
+        // Text typed but not yet a chip is sent by the site too.
+        let typed = match self.site.typed {
+            Typed::Input(input) => field
+                .query_selector(input)
+                .ok()
+                .flatten()
+                .map(|i| dom::value_or_text(&i))
+                .unwrap_or_default(),
+            Typed::OwnText => own_text(&field),
+        };
+        // The worker trims and checks it; here only "anything typed?".
+        if !typed.bytes().all(|b| b.is_ascii_whitespace()) {
+            out.push(typed);
+        }
+        out
+    }
+
+    /// The subject: the compose's field, else (inline reply without a
+    /// subject field) the conversation's subject shown in the page.
+    fn subject(&self) -> String {
+        if let Some(s) = dom::first(&self.root, self.site.subject) {
+            return dom::value_or_text(&s);
+        }
+        let page = self.root.owner_document().and_then(|d| d.document_element());
+        page.and_then(|p| dom::first(&p, self.site.subject_in_page))
+            .and_then(|h| h.get_attribute("title"))
+            .unwrap_or_default()
+    }
+
+    /// Reads the compose at Send time.
+    pub fn snapshot(&self, tracking_id: &str, sent_at: &str) -> Result<ComposeSnapshot, Missing> {
+        let from = dom::first(&self.root, self.site.from)
+            .or_else(|| {
+                let page = self.root.owner_document()?.document_element()?;
+                dom::first(&page, self.site.from)
+            })
+            .map(|f| dom::value_or_text(&f))
+            .ok_or(Missing("sender field"))?;
+        let subject = self.subject();
+        let body = self.body()?;
+        let [to, cc, bcc] = [0, 1, 2].map(|k| self.recipients(k));
+        // No `innerText` here: it forces a layout in the Send click. The
+        // worker derives the text from the HTML (`crm::compose`).
+        let text = String::new();
+        Ok(ComposeSnapshot {
+            tracking_id: tracking_id.to_string(),
+            from: from.trim().to_string(),
+            to,
+            cc,
+            bcc,
+            subject,
+            html: body.inner_html(),
+            text,
+            sent_at: sent_at.to_string(),
+        })
+    }
+}
+
+/// The "Name <addr>" entry (or the address) a chip stands for.
+fn read_chip(how: &ChipRead, chip: &Element) -> Option<String> {
+    match *how {
+        ChipRead::Attrs { address, name } => {
+            let address = chip.get_attribute(address)?;
+            Some(match chip.get_attribute(name) {
+                Some(name) if !name.is_empty() && name != address => {
+                    let mut entry = name;
+                    entry.push_str(" <");
+                    entry.push_str(&address);
+                    entry.push('>');
+                    entry
+                }
+                _ => address,
+            })
+        }
+        ChipRead::Text(inner) => {
+            let el = dom::first(chip, inner).unwrap_or_else(|| chip.clone());
+            let text = el.text_content().unwrap_or_default();
+            let text = text.trim();
+            (!text.is_empty()).then(|| text.to_string())
+        }
+    }
+}
+
+/// The text of `el`'s own text nodes (not of its child elements).
+fn own_text(el: &Element) -> String {
+    let nodes = el.child_nodes();
+    let mut out = String::new();
+    for i in 0..nodes.length() {
+        if let Some(n) = nodes.item(i) {
+            if n.node_type() == web_sys::Node::TEXT_NODE {
+                out.push_str(&n.text_content().unwrap_or_default());
+            }
+        }
+    }
+    out
+}
+
+/// A message shown in a thread (including the sent message after Send).
+#[derive(Clone, Debug)]
+pub struct MessageView {
+    /// The message element.
+    pub root: Element,
+    /// The site it is on.
+    pub site: &'static Site,
+}
+
+impl MessageView {
+    /// Messages at or under `el` on this page's site.
+    pub fn find(el: &Element) -> Vec<MessageView> {
+        Self::find_on(current(), el)
+    }
+
+    /// Messages at or under `el` on `site`: the closest message around
+    /// each message body found there. Found from the body, so that a site
+    /// whose message element has no attribute of its own (Outlook) is
+    /// described by a structural selector that only `closest` may use.
+    pub fn find_on(site: &'static Site, el: &Element) -> Vec<MessageView> {
+        let mut roots: Vec<Element> = Vec::new();
+        for body in each_match(el, site.message_body) {
+            if let Some(r) = dom::closest(&body, site.message) {
+                if !roots.iter().any(|o| o.is_same_node(Some(&r))) {
+                    roots.push(r);
+                }
+            }
+        }
+        roots
+            .into_iter()
+            .map(|root| MessageView { root, site })
+            .collect()
+    }
+
+    /// The tracking id carried by the body marker, if any.
+    pub fn tracking_id(&self) -> Option<String> {
+        let body = dom::first(&self.root, self.site.message_body)?;
+        body.query_selector(TRACKING_MARKER)
+            .ok()
+            .flatten()?
+            .get_attribute("data-crmlog-id")
+    }
+
+    /// Where a status badge goes.
+    pub fn badge_anchor(&self) -> Result<Element, Missing> {
+        dom::first(&self.root, self.site.message_header).ok_or(Missing("message header"))
+    }
+}

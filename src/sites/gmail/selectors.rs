@@ -44,5 +44,5 @@ pub const MESSAGE: &str = "div.adn[data-message-id]";
 pub const MESSAGE_HEADER: &[&str] = &["h3.iw", "td.gF", ".gE"];
 /// The message body.
 pub const MESSAGE_BODY: &[&str] = &["div.a3s", "div.ii.gt"];
-/// Our body marker (spec/tracking.md, carrier 2).
-pub const TRACKING_MARKER: &str = "[data-crmlog-id]";
+/// Our body marker (spec/tracking.md, carrier 2), the same on every site.
+pub const TRACKING_MARKER: &str = crate::sites::TRACKING_MARKER;
