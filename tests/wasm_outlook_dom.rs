@@ -93,7 +93,10 @@ fn one_element(root: &Element, list: &[&str]) -> Element {
     let first = q(root, list[0]);
     for s in list {
         assert_eq!(count(root, s), 1, "{s}");
-        assert!(q(root, s).is_same_node(Some(&first)), "{s} finds another element");
+        assert!(
+            q(root, s).is_same_node(Some(&first)),
+            "{s} finds another element"
+        );
     }
     first
 }
@@ -104,7 +107,11 @@ fn new_mail() -> Compose {
     let before = Compose::find(&page()).len();
     click(&q(&page(), "#new-mail"));
     let composes = Compose::find(&page());
-    assert_eq!(composes.len(), before + 1, "one more compose after New mail");
+    assert_eq!(
+        composes.len(),
+        before + 1,
+        "one more compose after New mail"
+    );
     composes.into_iter().last().unwrap()
 }
 
@@ -194,7 +201,9 @@ fn snapshot_of_a_new_message() {
         .unwrap()
         .set_value("Offer");
     type_text(&compose.body().unwrap(), "Hello Bob");
-    let snapshot = compose.snapshot("crml-x", "2026-11-23T10:00:00.000Z").unwrap();
+    let snapshot = compose
+        .snapshot("crml-x", "2026-11-23T10:00:00.000Z")
+        .unwrap();
     assert_eq!(snapshot.from, "anna@acme.example");
     assert_eq!(
         snapshot.to,
@@ -222,7 +231,9 @@ fn inline_reply_is_a_compose_of_its_own_inside_the_conversation() {
     }
     one_element(&page(), selectors::SUBJECT_IN_PAGE);
     one_element(&compose.root, selectors::SEND);
-    let snapshot = compose.snapshot("crml-x", "2026-11-23T10:00:00.000Z").unwrap();
+    let snapshot = compose
+        .snapshot("crml-x", "2026-11-23T10:00:00.000Z")
+        .unwrap();
     assert_eq!(snapshot.to, ["Bob Jones <bob@client.example>"]);
     assert_eq!(snapshot.subject, "Project kickoff");
     // A click in the message above is not in the compose.
@@ -250,7 +261,9 @@ fn pop_out_window_is_a_compose() {
     one_element(&compose.root, selectors::BODY);
     one_element(&compose.root, selectors::SEND);
     one_element(&compose.root, selectors::SUBJECT);
-    let snapshot = compose.snapshot("crml-x", "2026-11-23T10:00:00.000Z").unwrap();
+    let snapshot = compose
+        .snapshot("crml-x", "2026-11-23T10:00:00.000Z")
+        .unwrap();
     assert_eq!(snapshot.to, ["bob@client.example"]);
     assert_eq!(snapshot.subject, "RE: Hi");
     assert_eq!(snapshot.from, "anna@acme.example");
@@ -293,7 +306,10 @@ async fn send_hands_the_compose_to_the_worker_and_the_sent_message_gets_a_badge(
         .root
         .get_attribute(features::log_toggle::TRACKING_ATTR)
         .expect("the observer attached the toggle");
-    type_recipient(&q(&compose.root, "div[aria-label=To]"), "bob@client.example");
+    type_recipient(
+        &q(&compose.root, "div[aria-label=To]"),
+        "bob@client.example",
+    );
     q(&compose.root, selectors::SUBJECT[0])
         .dyn_into::<web_sys::HtmlInputElement>()
         .unwrap()
@@ -307,7 +323,10 @@ async fn send_hands_the_compose_to_the_worker_and_the_sent_message_gets_a_badge(
     assert_eq!(get(&message, "kind").as_string().as_deref(), Some("log"));
     let snapshot = get(&message, "snapshot");
     assert_eq!(get(&snapshot, "tracking_id").as_string(), Some(id.clone()));
-    assert_eq!(get(&snapshot, "from").as_string().as_deref(), Some("anna@acme.example"));
+    assert_eq!(
+        get(&snapshot, "from").as_string().as_deref(),
+        Some("anna@acme.example")
+    );
 
     // The replica moved it to Sent Items and opened it: the body as
     // written, marker included; the badge asks for its status.

@@ -190,7 +190,10 @@ impl Compose {
                 roots
             }
         };
-        roots.into_iter().map(|root| Compose { root, site }).collect()
+        roots
+            .into_iter()
+            .map(|root| Compose { root, site })
+            .collect()
     }
 
     /// The nearest ancestor of `body` that holds a Send button.
@@ -294,7 +297,10 @@ impl Compose {
         if let Some(s) = dom::first(&self.root, self.site.subject) {
             return dom::value_or_text(&s);
         }
-        let page = self.root.owner_document().and_then(|d| d.document_element());
+        let page = self
+            .root
+            .owner_document()
+            .and_then(|d| d.document_element());
         page.and_then(|p| dom::first(&p, self.site.subject_in_page))
             .and_then(|h| h.get_attribute("title"))
             .unwrap_or_default()
