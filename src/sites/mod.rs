@@ -14,6 +14,7 @@ pub mod outlook;
 
 use crate::crm::compose::ComposeSnapshot;
 use std::cell::Cell;
+use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 /// Our body marker (spec/tracking.md, carrier 2): the same on every site,
@@ -106,9 +107,12 @@ thread_local! {
 /// The site for a page's host. Hosts the manifest does not list are test
 /// pages, described as Gmail (the Gmail selector tests run on one).
 pub fn for_host(host: &str) -> &'static Site {
-    match host {
-        "outlook.office.com" | "outlook.office365.com" | "outlook.live.com" => &outlook::SITE,
-        _ => &gmail::SITE,
+    // The manifest's Outlook hosts: outlook.office.com,
+    // outlook.office365.com and outlook.live.com.
+    if host.starts_with("outlook.") {
+        &outlook::SITE
+    } else {
+        &gmail::SITE
     }
 }
 
@@ -145,22 +149,14 @@ pub struct Compose {
     pub site: &'static Site,
 }
 
-/// Whether `el` holds (or is) a match of any of `selectors`.
-fn holds_any(el: &Element, selectors: &[&str]) -> bool {
-    selectors
-        .iter()
-        .any(|s| el.matches(s).unwrap_or(false) || el.query_selector(s).ok().flatten().is_some())
-}
-
-/// Every element at or under `el` matching any of `selectors`, each once.
+/// Every element at or under `el` matching any of `selectors`. One
+/// element may come twice (it matches two forms): the features attach
+/// once per element, so no deduplication is paid for here (size budget).
 fn each_match(el: &Element, selectors: &[&str]) -> Vec<Element> {
-    let mut out: Vec<Element> = Vec::new();
+    // Plain loops: iterator adaptors cost the content script kilobytes.
+    let mut out = Vec::new();
     for s in selectors {
-        for m in dom::self_and_descendants(el, s) {
-            if !out.iter().any(|o| o.is_same_node(Some(&m))) {
-                out.push(m);
-            }
-        }
+        out.append(&mut dom::self_and_descendants(el, s));
     }
     out
 }
@@ -174,33 +170,33 @@ impl Compose {
     /// Compose windows at or under `el` on `site`.
     pub fn find_on(site: &'static Site, el: &Element) -> Vec<Compose> {
         let roots: Vec<Element> = match site.compose {
-            ComposeRoot::Element { root, holds } => dom::self_and_descendants(el, root)
-                .into_iter()
-                .filter(|d| d.query_selector(holds).ok().flatten().is_some())
-                .collect(),
+            ComposeRoot::Element { root, holds } => {
+                let mut roots = dom::self_and_descendants(el, root);
+                roots.retain(|d| d.query_selector(holds).ok().flatten().is_some());
+                roots
+            }
             ComposeRoot::AroundBody => {
-                let mut roots: Vec<Element> = Vec::new();
+                let mut roots = Vec::new();
                 for body in each_match(el, site.body) {
-                    if let Some(r) = Self::root_around_body(site, &body) {
-                        if !roots.iter().any(|o| o.is_same_node(Some(&r))) {
-                            roots.push(r);
-                        }
+                    if let Some(root) = Self::root_around_body(site, &body) {
+                        roots.push(root);
                     }
                 }
                 roots
             }
         };
-        roots
-            .into_iter()
-            .map(|root| Compose { root, site })
-            .collect()
+        let mut out = Vec::new();
+        for root in roots {
+            out.push(Compose { root, site });
+        }
+        out
     }
 
     /// The nearest ancestor of `body` that holds a Send button.
     fn root_around_body(site: &Site, body: &Element) -> Option<Element> {
         let mut at = body.parent_element();
         while let Some(el) = at {
-            if holds_any(&el, site.send) {
+            if dom::first(&el, site.send).is_some() {
                 return Some(el);
             }
             at = el.parent_element();
@@ -224,7 +220,8 @@ impl Compose {
                 let mut at = Some(el.clone());
                 while let Some(candidate) = at {
                     let body = dom::first(&candidate, site.body);
-                    if let Some(body) = body.filter(|_| holds_any(&candidate, site.send)) {
+                    if let Some(body) = body.filter(|_| dom::first(&candidate, site.send).is_some())
+                    {
                         let root = Self::root_around_body(site, &body)?;
                         return root.contains(Some(el)).then_some(Compose { root, site });
                     }
@@ -261,19 +258,25 @@ impl Compose {
         if self.site.recipient_any.is_empty() {
             return None;
         }
-        dom::all(&self.root, self.site.recipient_any)
-            .into_iter()
-            .nth(kind)
+        let nth = u32::try_from(kind).ok()?;
+        self.root
+            .query_selector_all(self.site.recipient_any)
+            .ok()?
+            .item(nth)?
+            .dyn_into()
+            .ok()
     }
 
     fn recipients(&self, kind: usize) -> Vec<String> {
         let Some(field) = self.field(kind) else {
             return Vec::new();
         };
-        let mut out: Vec<String> = dom::all(&field, self.site.chip)
-            .iter()
-            .filter_map(|chip| read_chip(&self.site.chip_read, chip))
-            .collect();
+        let mut out = Vec::new();
+        for chip in dom::all(&field, self.site.chip) {
+            if let Some(entry) = read_chip(&self.site.chip_read, &chip) {
+                out.push(entry);
+            }
+        }
         // Text typed but not yet a chip is sent by the site too.
         let typed = match self.site.typed {
             Typed::Input(input) => field
@@ -317,13 +320,13 @@ impl Compose {
             .ok_or(Missing("sender field"))?;
         let subject = self.subject();
         let body = self.body()?;
-        let [to, cc, bcc] = [0, 1, 2].map(|k| self.recipients(k));
+        let (to, cc, bcc) = (self.recipients(0), self.recipients(1), self.recipients(2));
         // No `innerText` here: it forces a layout in the Send click. The
         // worker derives the text from the HTML (`crm::compose`).
         let text = String::new();
         Ok(ComposeSnapshot {
             tracking_id: tracking_id.to_string(),
-            from: from.trim().to_string(),
+            from: from.trim_ascii().to_string(),
             to,
             cc,
             bcc,
@@ -354,7 +357,7 @@ fn read_chip(how: &ChipRead, chip: &Element) -> Option<String> {
         ChipRead::Text(inner) => {
             let el = dom::first(chip, inner).unwrap_or_else(|| chip.clone());
             let text = el.text_content().unwrap_or_default();
-            let text = text.trim();
+            let text = text.trim_ascii();
             (!text.is_empty()).then(|| text.to_string())
         }
     }
@@ -394,18 +397,13 @@ impl MessageView {
     /// whose message element has no attribute of its own (Outlook) is
     /// described by a structural selector that only `closest` may use.
     pub fn find_on(site: &'static Site, el: &Element) -> Vec<MessageView> {
-        let mut roots: Vec<Element> = Vec::new();
+        let mut out = Vec::new();
         for body in each_match(el, site.message_body) {
-            if let Some(r) = dom::closest(&body, site.message) {
-                if !roots.iter().any(|o| o.is_same_node(Some(&r))) {
-                    roots.push(r);
-                }
+            if let Some(root) = dom::closest(&body, site.message) {
+                out.push(MessageView { root, site });
             }
         }
-        roots
-            .into_iter()
-            .map(|root| MessageView { root, site })
-            .collect()
+        out
     }
 
     /// The tracking id carried by the body marker, if any.
