@@ -171,10 +171,14 @@ fn compose_selectors_match_a_new_message_the_expected_number_of_times() {
         assert_eq!(count(&to_field, s), 2, "{s}");
     }
     // The page around it.
-    for list in [selectors::READING_PANE, selectors::MESSAGE_LIST] {
-        one_element(&page(), list);
+    one_element(&page(), selectors::MESSAGE_LIST);
+    // The reading pane's main, then the containers around it (TG, WD).
+    let pane = q(&page(), selectors::READING_PANE[0]);
+    for s in selectors::READING_PANE {
+        assert_eq!(count(&page(), s), 1, "{s}");
+        assert!(q(&page(), s).contains(Some(&pane)), "{s}");
     }
-    assert!(q(&page(), selectors::READING_PANE[0]).contains(Some(root)));
+    assert!(pane.contains(Some(root)));
     assert_eq!(count(&page(), selectors::POPOUT), 0);
     // The inbox holds one message.
     for s in selectors::LIST_ROW {

@@ -149,14 +149,25 @@ pub struct Compose {
     pub site: &'static Site,
 }
 
-/// Every element at or under `el` matching any of `selectors`. One
-/// element may come twice (it matches two forms): the features attach
-/// once per element, so no deduplication is paid for here (size budget).
+/// Pushes `el` unless it is already in `out`.
+fn push_new(out: &mut Vec<Element>, el: Element) {
+    // Plain loops here and below: iterator adaptors, instantiated per
+    // caller, cost the content script kilobytes (its size budget).
+    for o in out.iter() {
+        if o.is_same_node(Some(&el)) {
+            return;
+        }
+    }
+    out.push(el);
+}
+
+/// Every element at or under `el` matching any of `selectors`, each once.
 fn each_match(el: &Element, selectors: &[&str]) -> Vec<Element> {
-    // Plain loops: iterator adaptors cost the content script kilobytes.
     let mut out = Vec::new();
     for s in selectors {
-        out.append(&mut dom::self_and_descendants(el, s));
+        for m in dom::self_and_descendants(el, s) {
+            push_new(&mut out, m);
+        }
     }
     out
 }
@@ -179,7 +190,7 @@ impl Compose {
                 let mut roots = Vec::new();
                 for body in each_match(el, site.body) {
                     if let Some(root) = Self::root_around_body(site, &body) {
-                        roots.push(root);
+                        push_new(&mut roots, root);
                     }
                 }
                 roots
@@ -368,10 +379,10 @@ fn own_text(el: &Element) -> String {
     let nodes = el.child_nodes();
     let mut out = String::new();
     for i in 0..nodes.length() {
-        if let Some(n) = nodes.item(i) {
-            if n.node_type() == web_sys::Node::TEXT_NODE {
-                out.push_str(&n.text_content().unwrap_or_default());
-            }
+        if let Some(n) = nodes.item(i)
+            && n.node_type() == web_sys::Node::TEXT_NODE
+        {
+            out.push_str(&n.text_content().unwrap_or_default());
         }
     }
     out
@@ -397,11 +408,15 @@ impl MessageView {
     /// whose message element has no attribute of its own (Outlook) is
     /// described by a structural selector that only `closest` may use.
     pub fn find_on(site: &'static Site, el: &Element) -> Vec<MessageView> {
-        let mut out = Vec::new();
+        let mut roots = Vec::new();
         for body in each_match(el, site.message_body) {
             if let Some(root) = dom::closest(&body, site.message) {
-                out.push(MessageView { root, site });
+                push_new(&mut roots, root);
             }
+        }
+        let mut out = Vec::new();
+        for root in roots {
+            out.push(MessageView { root, site });
         }
         out
     }
