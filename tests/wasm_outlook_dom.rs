@@ -351,3 +351,15 @@ async fn send_hands_the_compose_to_the_worker_and_the_sent_message_gets_a_badge(
         "the badge asked the worker"
     );
 }
+
+#[wasm_bindgen_test]
+fn the_site_is_chosen_from_the_host() {
+    for host in [
+        "outlook.office.com",
+        "outlook.office365.com",
+        "outlook.live.com",
+    ] {
+        assert_eq!(sites::for_host(host).name, "outlook", "{host}");
+    }
+    assert_eq!(sites::for_host("mail.google.com").name, "gmail");
+}
