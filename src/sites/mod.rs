@@ -225,18 +225,14 @@ impl Compose {
                 Some(Compose { root, site })
             }
             ComposeRoot::AroundBody => {
-                // The first ancestor holding a body and a Send button holds
-                // a compose; its root, found from the body, must hold `el`
-                // (a click in a message above an inline reply is not in it).
-                let mut at = Some(el.clone());
-                while let Some(candidate) = at {
-                    let body = dom::first(&candidate, site.body);
-                    if let Some(body) = body.filter(|_| dom::first(&candidate, site.send).is_some())
-                    {
-                        let root = Self::root_around_body(site, &body)?;
-                        return root.contains(Some(el)).then_some(Compose { root, site });
+                // The page's composes (few, found from their bodies), and
+                // the one holding `el`: a click in a message above an
+                // inline reply is in no compose.
+                let page = el.owner_document()?.document_element()?;
+                for compose in Self::find_on(site, &page) {
+                    if compose.root.contains(Some(el)) {
+                        return Some(compose);
                     }
-                    at = candidate.parent_element();
                 }
                 None
             }
