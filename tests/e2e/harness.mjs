@@ -359,3 +359,15 @@ export async function outlookComposeAndSend(page, options) {
   await fillAndSendOutlook(page, compose, toggle, options);
   await page.waitForFunction(() => location.pathname.startsWith('/mail/sentitems/id/'));
 }
+
+/** Opens the Gmail replica's received message and replies inline; waits
+ * for crmlog's Log toggle in the reply. */
+export async function openGmailReply(page) {
+  await page.goto('https://mail.google.com/mail/u/0/#inbox');
+  await page.locator('tr.zA[role=row]').first().click();
+  await page.locator('div.adn [aria-label="Reply"]').click();
+  const reply = page.locator('div.ip.adB div.M9');
+  const toggle = reply.locator('button.crmlog-log-toggle');
+  await toggle.waitFor({ timeout: 10_000 });
+  return { reply, toggle };
+}

@@ -17,7 +17,7 @@ pub static SITE: Site = Site {
         holds: sel::COMPOSE_FORM,
     },
     from: sel::FROM,
-    subject: sel::SUBJECT,
+    subject: &[sel::SUBJECT[0], sel::INLINE_SUBJECT],
     // Gmail's inline reply keeps a (hidden) subject input of its own.
     subject_in_page: &[],
     body: sel::BODY,
