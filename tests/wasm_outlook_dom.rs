@@ -363,3 +363,41 @@ fn the_site_is_chosen_from_the_host() {
     }
     assert_eq!(sites::for_host("mail.google.com").name, "gmail");
 }
+
+#[wasm_bindgen_test]
+fn a_send_button_rendered_after_the_body_is_found_and_a_stray_one_is_not() {
+    open("/mail/");
+    let d = doc();
+    let pane = q(&page(), selectors::READING_PANE[0]);
+    let compose = d.create_element("div").unwrap();
+    let body = d.create_element("div").unwrap();
+    body.set_attribute("contenteditable", "true").unwrap();
+    body.set_attribute("aria-multiline", "true").unwrap();
+    compose.append_child(&body).unwrap();
+    pane.append_child(&compose).unwrap();
+    // The body alone is no compose yet.
+    assert!(Compose::find(&compose).is_empty());
+    let bar = d.create_element("div").unwrap();
+    let send = d.create_element("button").unwrap();
+    send.set_attribute("name", "Send").unwrap();
+    bar.append_child(&send).unwrap();
+    compose.prepend_with_node_1(&bar).unwrap();
+    // Scanning the added bar finds the compose from its Send button.
+    let found = Compose::find(&bar);
+    assert_eq!(found.len(), 1);
+    assert!(found[0].root.is_same_node(Some(&compose)));
+    assert!(
+        Compose::around(&send)
+            .unwrap()
+            .root
+            .is_same_node(Some(&compose))
+    );
+    // A "Send" elsewhere on the page belongs to no compose.
+    let stray = d.create_element("button").unwrap();
+    stray.set_attribute("name", "Send").unwrap();
+    q(&page(), "[role=region][aria-label=Ribbon]")
+        .append_child(&stray)
+        .unwrap();
+    assert!(Compose::find(&stray).is_empty());
+    assert!(Compose::around(&stray).is_none());
+}

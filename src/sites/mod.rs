@@ -135,6 +135,11 @@ pub fn select(site: &'static Site) {
     CURRENT.with(|c| c.set(Some(site)));
 }
 
+/// Marks a compose root found around its body ([`ComposeRoot::AroundBody`]).
+const ROOT_ATTR: &str = "data-crmlog-root";
+/// Selects [`ROOT_ATTR`].
+const ROOT_SELECTOR: &str = "[data-crmlog-root]";
+
 /// Which part of a compose could not be found; names the part, never page
 /// content.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,6 +198,18 @@ impl Compose {
                         push_new(&mut roots, root);
                     }
                 }
+                // A Send button rendered after its body: found from the
+                // button, and only if it is that body's compose (another
+                // "Send" elsewhere on the page is no compose).
+                for send in each_match(el, site.send) {
+                    if let Some(root) = Self::root_around_send(site, &send) {
+                        push_new(&mut roots, root);
+                    }
+                }
+                for root in &roots {
+                    // `around` finds it again with one `closest`.
+                    let _ = root.set_attribute(ROOT_ATTR, "");
+                }
                 roots
             }
         };
@@ -215,6 +232,20 @@ impl Compose {
         None
     }
 
+    /// The nearest ancestor of `send` that holds a body whose compose
+    /// root it is.
+    fn root_around_send(site: &Site, send: &Element) -> Option<Element> {
+        let mut at = send.parent_element();
+        while let Some(el) = at {
+            if let Some(body) = dom::first(&el, site.body) {
+                let root = Self::root_around_body(site, &body)?;
+                return root.is_same_node(Some(&el)).then_some(root);
+            }
+            at = el.parent_element();
+        }
+        None
+    }
+
     /// The compose around `el`, if any.
     pub fn around(el: &Element) -> Option<Compose> {
         let site = current();
@@ -225,16 +256,13 @@ impl Compose {
                 Some(Compose { root, site })
             }
             ComposeRoot::AroundBody => {
-                // The page's composes (few, found from their bodies), and
-                // the one holding `el`: a click in a message above an
-                // inline reply is in no compose.
-                let page = el.owner_document()?.document_element()?;
-                for compose in Self::find_on(site, &page) {
-                    if compose.root.contains(Some(el)) {
-                        return Some(compose);
-                    }
-                }
-                None
+                // Roots are marked when found (`find_on`): this runs on
+                // every click, key and mutation, so it must stay one
+                // `closest`. A click in a message above an inline reply is
+                // in no compose.
+                let root = dom::closest(el, ROOT_SELECTOR)?;
+                dom::first(&root, site.body)?;
+                Some(Compose { root, site })
             }
         }
     }
@@ -316,8 +344,28 @@ impl Compose {
             .unwrap_or_default()
     }
 
-    /// Reads the compose at Send time.
-    pub fn snapshot(&self, tracking_id: &str, sent_at: &str) -> Result<ComposeSnapshot, Missing> {
+    /// The recipient chips with their addresses, for marking the excluded
+    /// ones while composing.
+    pub fn chips(&self) -> Vec<(Element, String)> {
+        let mut out = Vec::new();
+        for chip in dom::all(&self.root, self.site.chip) {
+            if let Some(entry) = read_chip(&self.site.chip_read, &chip) {
+                let address = address_in(&entry).to_string();
+                out.push((chip, address));
+            }
+        }
+        out
+    }
+
+    /// Whether a change at `el` may have changed the recipients: anything
+    /// in the compose but its body and crmlog's own controls.
+    pub fn is_recipient_change(&self, el: &Element) -> bool {
+        !self.body().is_ok_and(|b| b.contains(Some(el)))
+            && dom::closest(el, ".crmlog-toggle").is_none()
+    }
+
+    /// The sender and recipients only (the live check needs no body).
+    pub fn recipients_snapshot(&self) -> Result<ComposeSnapshot, Missing> {
         let from = dom::first(&self.root, self.site.from)
             .or_else(|| {
                 let page = self.root.owner_document()?.document_element()?;
@@ -325,24 +373,40 @@ impl Compose {
             })
             .map(|f| dom::value_or_text(&f))
             .ok_or(Missing("sender field"))?;
-        let subject = self.subject();
-        let body = self.body()?;
-        let (to, cc, bcc) = (self.recipients(0), self.recipients(1), self.recipients(2));
-        // No `innerText` here: it forces a layout in the Send click. The
-        // worker derives the text from the HTML (`crm::compose`).
-        let text = String::new();
         Ok(ComposeSnapshot {
-            tracking_id: tracking_id.to_string(),
+            tracking_id: String::new(),
             from: from.trim_ascii().to_string(),
-            to,
-            cc,
-            bcc,
-            subject,
-            html: body.inner_html(),
-            text,
-            sent_at: sent_at.to_string(),
+            to: self.recipients(0),
+            cc: self.recipients(1),
+            bcc: self.recipients(2),
+            subject: String::new(),
+            html: String::new(),
+            text: String::new(),
+            sent_at: String::new(),
         })
     }
+
+    /// Reads the compose at Send time.
+    pub fn snapshot(&self, tracking_id: &str, sent_at: &str) -> Result<ComposeSnapshot, Missing> {
+        let mut snapshot = self.recipients_snapshot()?;
+        snapshot.subject = self.subject();
+        // No `innerText` here: it forces a layout in the Send click. The
+        // worker derives the text from the HTML (`crm::compose`).
+        snapshot.html = self.body()?.inner_html();
+        snapshot.tracking_id = tracking_id.to_string();
+        snapshot.sent_at = sent_at.to_string();
+        Ok(snapshot)
+    }
+}
+
+/// The address in a chip's entry: inside the last `<…>` of "Name <addr>",
+/// else the whole entry.
+fn address_in(entry: &str) -> &str {
+    let inner = entry
+        .rfind('<')
+        .and_then(|a| entry.get(a + 1..))
+        .and_then(|rest| rest.split('>').next());
+    inner.unwrap_or(entry).trim_ascii()
 }
 
 /// The "Name <addr>" entry (or the address) a chip stands for.
