@@ -13,7 +13,7 @@ pub mod gmail;
 pub mod outlook;
 
 use crate::crm::compose::ComposeSnapshot;
-use std::cell::Cell;
+use std::sync::atomic::{AtomicU8, Ordering};
 use wasm_bindgen::JsCast;
 use web_sys::Element;
 
@@ -100,9 +100,10 @@ pub struct Site {
     pub message_header: &'static [&'static str],
 }
 
-thread_local! {
-    static CURRENT: Cell<Option<&'static Site>> = const { Cell::new(None) };
-}
+/// The site of this page: 0 not chosen yet, 1 Gmail, 2 Outlook. An atomic
+/// rather than a `thread_local!`, whose machinery costs the content script
+/// more than this whole table.
+static CURRENT: AtomicU8 = AtomicU8::new(0);
 
 /// The site for a page's host. Hosts the manifest does not list are test
 /// pages, described as Gmail (the Gmail selector tests run on one).
@@ -118,21 +119,29 @@ pub fn for_host(host: &str) -> &'static Site {
 
 /// The site this page is, chosen once from `location.host`.
 pub fn current() -> &'static Site {
-    if let Some(site) = CURRENT.with(Cell::get) {
-        return site;
+    match CURRENT.load(Ordering::Relaxed) {
+        1 => &gmail::SITE,
+        2 => &outlook::SITE,
+        _ => {
+            let host = web_sys::window()
+                .and_then(|w| w.location().host().ok())
+                .unwrap_or_default();
+            let site = for_host(&host);
+            select(site);
+            site
+        }
     }
-    let host = web_sys::window()
-        .and_then(|w| w.location().host().ok())
-        .unwrap_or_default();
-    let site = for_host(&host);
-    select(site);
-    site
 }
 
 /// Fixes the site for this page (tests choose one for a replica served
 /// from a test origin).
 pub fn select(site: &'static Site) {
-    CURRENT.with(|c| c.set(Some(site)));
+    let id = if std::ptr::eq(site, &outlook::SITE) {
+        2
+    } else {
+        1
+    };
+    CURRENT.store(id, Ordering::Relaxed);
 }
 
 /// Marks a compose root found around its body ([`ComposeRoot::AroundBody`]).
@@ -187,8 +196,12 @@ impl Compose {
     pub fn find_on(site: &'static Site, el: &Element) -> Vec<Compose> {
         let roots: Vec<Element> = match site.compose {
             ComposeRoot::Element { root, holds } => {
-                let mut roots = dom::self_and_descendants(el, root);
-                roots.retain(|d| d.query_selector(holds).ok().flatten().is_some());
+                let mut roots = Vec::new();
+                for d in dom::self_and_descendants(el, root) {
+                    if let Ok(Some(_)) = d.query_selector(holds) {
+                        roots.push(d);
+                    }
+                }
                 roots
             }
             ComposeRoot::AroundBody => {
@@ -349,8 +362,12 @@ impl Compose {
     pub fn chips(&self) -> Vec<(Element, String)> {
         let mut out = Vec::new();
         for chip in dom::all(&self.root, self.site.chip) {
-            if let Some(entry) = read_chip(&self.site.chip_read, &chip) {
-                let address = address_in(&entry).to_string();
+            let address = match self.site.chip_read {
+                ChipRead::Attrs { address, .. } => chip.get_attribute(address),
+                ChipRead::Text(_) => read_chip(&self.site.chip_read, &chip)
+                    .map(|entry| address_in(&entry).to_string()),
+            };
+            if let Some(address) = address {
                 out.push((chip, address));
             }
         }
@@ -402,11 +419,22 @@ impl Compose {
 /// The address in a chip's entry: inside the last `<…>` of "Name <addr>",
 /// else the whole entry.
 fn address_in(entry: &str) -> &str {
-    let inner = entry
-        .rfind('<')
-        .and_then(|a| entry.get(a + 1..))
-        .and_then(|rest| rest.split('>').next());
-    inner.unwrap_or(entry).trim_ascii()
+    // A byte loop: `rfind` and `split` pull the string searchers into the
+    // content script. `<` and `>` are ASCII, so the slice bounds are char
+    // boundaries and `get` cannot fail on them.
+    let bytes = entry.as_bytes();
+    let mut open = None;
+    let mut close = bytes.len();
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'<' {
+            open = Some(i + 1);
+            close = bytes.len();
+        } else if *b == b'>' && open.is_some() && close == bytes.len() {
+            close = i;
+        }
+    }
+    let inner = open.and_then(|a| entry.get(a..close)).unwrap_or(entry);
+    inner.trim_ascii()
 }
 
 /// The "Name <addr>" entry (or the address) a chip stands for.
