@@ -26,7 +26,10 @@ const flavours = {
   },
 };
 
-const needed = ['pkg/worker/crmlog.js', 'pkg/worker/crmlog_bg.wasm', 'pkg/content/crmlog.mjs'];
+const needed = [
+  'pkg/worker/crmlog.js', 'pkg/worker/crmlog_bg.wasm', 'pkg/content/crmlog.mjs', 'pkg/content/content.css',
+  'pkg/content-outlook/crmlog.mjs',
+];
 for (const f of needed) {
   if (!existsSync(f)) {
     console.error(`assemble: ${f} is missing; run scripts/build.sh`);
@@ -39,10 +42,14 @@ for (const [name, transform] of Object.entries(flavours)) {
   rmSync(out, { recursive: true, force: true });
   mkdirSync(`${out}/pkg/worker`, { recursive: true });
   mkdirSync(`${out}/pkg/content`, { recursive: true });
+  mkdirSync(`${out}/pkg/content-outlook`, { recursive: true });
   cpSync('extension', out, { recursive: true, filter: (src) => !src.endsWith('manifest.json') });
   cpSync('pkg/worker/crmlog.js', `${out}/pkg/worker/crmlog.js`);
   cpSync('pkg/worker/crmlog_bg.wasm', `${out}/pkg/worker/crmlog_bg.wasm`);
   cpSync('pkg/content/crmlog.mjs', `${out}/pkg/content/crmlog.mjs`);
+  cpSync('pkg/content-outlook/crmlog.mjs', `${out}/pkg/content-outlook/crmlog.mjs`);
+  // The minified stylesheet replaces the commented source.
+  cpSync('pkg/content/content.css', `${out}/content.css`);
   const manifest = transform(structuredClone(source));
   writeFileSync(`${out}/manifest.json`, JSON.stringify(manifest, null, 2) + '\n');
 }

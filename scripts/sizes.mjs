@@ -6,7 +6,8 @@ import { gzipSync } from 'node:zlib';
 const rows = [
   ['service-worker wasm', ['dist/chrome/pkg/worker/crmlog_bg.wasm']],
   ['service-worker glue', ['dist/chrome/pkg/worker/crmlog.js']],
-  ['content script (wasm2js module + loader + css)', ['dist/chrome/pkg/content/crmlog.mjs', 'dist/chrome/content.js', 'dist/chrome/content.css']],
+  ['content script, Gmail tab (wasm2js module + loader + css)', ['dist/chrome/pkg/content/crmlog.mjs', 'dist/chrome/content.js', 'dist/chrome/content.css']],
+  ['content script, Outlook tab (wasm2js module + loader + css)', ['dist/chrome/pkg/content-outlook/crmlog.mjs', 'dist/chrome/content.js', 'dist/chrome/content.css']],
   ['content flavour as real wasm (reference)', ['pkg/content-wasm/crmlog_bg.wasm']],
 ];
 const kb = (n) => `${(n / 1024).toFixed(2)} KB`;

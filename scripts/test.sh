@@ -21,6 +21,9 @@ BIN_WEBEXT=node_modules/.bin/web-ext
 step "formatting and lints (native and wasm32, both flavours)"
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
+for features in content,only-gmail content,only-outlook; do
+  cargo clippy --target wasm32-unknown-unknown --lib --features "$features" -- -D warnings
+done
 for features in content worker content,worker; do
   cargo clippy --target wasm32-unknown-unknown --lib --tests --features "$features" -- -D warnings
 done

@@ -55,15 +55,25 @@ pub fn random_tracking_id() -> Option<crate::tracking::TrackingId> {
     Some(crate::tracking::TrackingId::from_bytes(bytes))
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// The `chrome.runtime` object (the same for the page's life).
+    type Runtime;
+    #[wasm_bindgen(js_namespace = chrome, js_name = runtime, thread_local_v2)]
+    static RUNTIME: Runtime;
+    /// `chrome.runtime.lastError`, read afresh on each call.
+    #[wasm_bindgen(method, getter, js_name = lastError)]
+    fn last_error(this: &Runtime) -> JsValue;
+}
+
 /// Reads and so clears `chrome.runtime.lastError` in a `sendMessage`
 /// callback; unread, Chrome reports it as an error of the extension. True
 /// when there was one (e.g. no receiver while the worker restarts).
 pub fn take_last_error() -> bool {
-    let get = |obj: &JsValue, key: &str| js_sys::Reflect::get(obj, &JsValue::from_str(key)).ok();
-    get(&js_sys::global(), "chrome")
-        .and_then(|c| get(&c, "runtime"))
-        .and_then(|r| get(&r, "lastError"))
-        .is_some_and(|e| !e.is_undefined() && !e.is_null())
+    RUNTIME.with(|r| {
+        let e = r.last_error();
+        !e.is_undefined() && !e.is_null()
+    })
 }
 
 /// Sends `message` to the service worker and calls `then` with the reply

@@ -34,7 +34,7 @@ pub fn start() -> Result<(), JsValue> {
                     && let Some(compose) = Compose::around(&target)
                     && compose.is_recipient_change(&target)
                 {
-                    features::run("recipient_check", || {
+                    features::run("recipient_check", &compose.root, || {
                         features::recipient_check::schedule(&compose)
                     });
                 }
@@ -90,11 +90,17 @@ fn scan(el: &Element) {
         features::defaults::refresh();
     }
     for compose in composes {
-        features::run("log_toggle", || features::log_toggle::attach(&compose));
-        features::run("track_toggle", || features::track_toggle::attach(&compose));
+        features::run("log_toggle", &compose.root, || {
+            features::log_toggle::attach(&compose)
+        });
+        features::run("track_toggle", &compose.root, || {
+            features::track_toggle::attach(&compose)
+        });
     }
     for view in MessageView::find(el) {
-        features::run("status_badge", || features::status_badge::attach(&view));
+        features::run("status_badge", &view.root, || {
+            features::status_badge::attach(&view)
+        });
     }
 }
 
@@ -108,16 +114,22 @@ fn on_click(target: &Element) {
         .flatten()
         .is_some()
     {
-        features::run("log_toggle", || features::log_toggle::flip(&compose));
+        features::run("log_toggle", &compose.root, || {
+            features::log_toggle::flip(&compose)
+        });
     } else if target
         .closest(features::track_toggle::TOGGLE_SELECTOR)
         .ok()
         .flatten()
         .is_some()
     {
-        features::run("track_toggle", || features::track_toggle::flip(&compose));
+        features::run("track_toggle", &compose.root, || {
+            features::track_toggle::flip(&compose)
+        });
     } else if compose.is_send_button(target) {
-        features::run("log_on_send", || features::log_on_send::on_send(&compose));
+        features::run("log_on_send", &compose.root, || {
+            features::log_on_send::on_send(&compose)
+        });
     }
 }
 
@@ -136,7 +148,9 @@ fn on_key(e: &KeyboardEvent, target: &Element) {
             .send_button()
             .is_ok_and(|b| b.tag_name() != "BUTTON");
     if shortcut || on_send_button {
-        features::run("log_on_send", || features::log_on_send::on_send(&compose));
+        features::run("log_on_send", &compose.root, || {
+            features::log_on_send::on_send(&compose)
+        });
     }
 }
 

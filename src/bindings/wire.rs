@@ -27,6 +27,17 @@ pub fn check_message(s: &ComposeSnapshot) -> Result<JsValue, JsValue> {
     snapshot_message("check", s)
 }
 
+/// `ToWorker::Degraded { site, feature, snippet }`: a feature switched
+/// itself off on this page.
+pub fn degraded_message(site: &str, feature: &str, snippet: &str) -> Result<JsValue, JsValue> {
+    let message = Object::new();
+    set(&message, "kind", &"degraded".into())?;
+    set(&message, "site", &site.into())?;
+    set(&message, "feature", &feature.into())?;
+    set(&message, "snippet", &snippet.into())?;
+    Ok(message.into())
+}
+
 /// `ToWorker::ComposeDefaults`.
 pub fn defaults_message() -> Result<JsValue, JsValue> {
     let message = Object::new();

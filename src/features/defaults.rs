@@ -5,7 +5,7 @@
 
 use crate::bindings::{chrome, wire};
 use crate::crm::messages::ComposeDefaults;
-use crate::sites::gmail::Compose;
+use crate::sites::Compose;
 use std::cell::RefCell;
 
 /// Marks a toggle the user has not touched yet.
@@ -42,10 +42,10 @@ pub fn refresh() {
             return;
         };
         for compose in Compose::find(&root) {
-            super::run("log_toggle", || {
+            super::run("log_toggle", &compose.root, || {
                 super::log_toggle::apply_default(&compose, fresh.log)
             });
-            super::run("track_toggle", || {
+            super::run("track_toggle", &compose.root, || {
                 super::track_toggle::apply_default(&compose, &fresh)
             });
         }

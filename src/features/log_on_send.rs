@@ -26,13 +26,9 @@ pub fn on_send(compose: &Compose) -> Result<(), FeatureError> {
     let snapshot = compose.snapshot(&tracking_id, &sent_at)?;
     let message =
         wire::log_message(&snapshot).map_err(|_| FeatureError("cannot encode the request"))?;
-    chrome::send_then(&message, |reply| {
-        if reply.as_ref().and_then(wire::status_reply).is_none() {
-            // The worker refused the request (no valid recipient: Gmail
-            // refuses that Send too) or was being reloaded; the status
-            // badge says "not logged" for this id.
-            web_sys::console::info_1(&"crmlog: the service worker did not queue this email".into());
-        }
-    });
+    // Nothing to do with the answer here: when the worker refused the
+    // request (no valid recipient: the mail site refuses that Send too) or
+    // was being reloaded, the status badge says so for this id.
+    chrome::send_then(&message, |_| {});
     Ok(())
 }

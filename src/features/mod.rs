@@ -28,12 +28,21 @@ thread_local! {
 
 /// Runs feature `name`; a failure is reported once and switches the feature
 /// off for this page.
-pub fn run(name: &'static str, f: impl FnOnce() -> Result<(), FeatureError>) {
+/// `root` is the part of the page the feature works on (a compose, a
+/// message): its censored shape goes with the report.
+pub fn run(
+    name: &'static str,
+    root: &web_sys::Element,
+    f: impl FnOnce() -> Result<(), FeatureError>,
+) {
     if is_off(name) {
         return;
     }
-    if let Err(e) = f() {
-        switch_off(name, e);
+    // The error names the part that did not match, for tests and
+    // debugging; the report carries the shape of the markup instead, and
+    // the user's mail page gets no console noise.
+    if f().is_err() {
+        switch_off(name, root);
     }
 }
 
@@ -42,14 +51,29 @@ fn is_off(name: &'static str) -> bool {
     DEGRADED.with(|d| d.borrow().contains(&name))
 }
 
-fn switch_off(name: &'static str, e: FeatureError) {
+fn switch_off(name: &'static str, root: &web_sys::Element) {
     DEGRADED.with(|d| d.borrow_mut().push(name));
-    web_sys::console::warn_3(
-        &"crmlog: feature switched off:".into(),
-        &name.into(),
-        &e.0.into(),
-    );
+    // The popup lists degraded features with the shape of the markup that
+    // no longer matched: tags only, no text or attribute value (censor), so
+    // a user may paste it into a bug report. Capped: a whole thread's
+    // markup is not needed to see a changed structure.
+    let mut snippet = crate::censor::censor_html(&root.outer_html());
+    if snippet.len() > SNIPPET_MAX {
+        let mut cut = SNIPPET_MAX;
+        while !snippet.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        snippet.truncate(cut);
+    }
+    if let Ok(message) =
+        crate::bindings::wire::degraded_message(crate::sites::current().name, name, &snippet)
+    {
+        crate::bindings::chrome::send_then(&message, |_| {});
+    }
 }
+
+/// The longest snippet sent with a report, in bytes.
+const SNIPPET_MAX: usize = 4096;
 
 /// Features switched off on this page so far.
 pub fn degraded() -> Vec<&'static str> {

@@ -6,7 +6,7 @@
 
 use super::{FeatureError, log_toggle, msg, msg_with};
 use crate::bindings::{chrome, wire};
-use crate::sites::gmail::Compose;
+use crate::sites::Compose;
 
 /// Set on a recipient chip that will not be logged; the value is the
 /// reason code (styled by content.css).
@@ -25,7 +25,7 @@ pub fn schedule(compose: &Compose) -> Result<(), FeatureError> {
     let compose = compose.clone();
     chrome::after(SETTLE_MS, move || {
         let _ = compose.root.remove_attribute(PENDING_ATTR);
-        super::run("recipient_check", || check(&compose));
+        super::run("recipient_check", &compose.root, || check(&compose));
     });
     Ok(())
 }
@@ -39,7 +39,7 @@ fn check(compose: &Compose) -> Result<(), FeatureError> {
         // No answer (the worker restarting): the marks stay as they were,
         // and Send decides with the rules anyway.
         if let Some(result) = reply.as_ref().and_then(wire::check_reply) {
-            super::run("recipient_check", || show(&compose, &result));
+            super::run("recipient_check", &compose.root, || show(&compose, &result));
         }
     });
     Ok(())

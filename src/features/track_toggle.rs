@@ -5,7 +5,7 @@
 
 use super::{FeatureError, defaults, element, flag, log_toggle, msg};
 use crate::crm::messages::ComposeDefaults;
-use crate::sites::gmail::Compose;
+use crate::sites::Compose;
 use web_sys::Element;
 
 /// Selector of the toggle button.

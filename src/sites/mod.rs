@@ -9,10 +9,16 @@
 //! ([`current`]). See docs/sites.md.
 
 pub mod dom;
+#[cfg(not(feature = "only-outlook"))]
 pub mod gmail;
+#[cfg(not(feature = "only-gmail"))]
 pub mod outlook;
 
+#[cfg(all(feature = "only-gmail", feature = "only-outlook"))]
+compile_error!("features only-gmail and only-outlook exclude each other");
+
 use crate::crm::compose::ComposeSnapshot;
+#[cfg(not(any(feature = "only-gmail", feature = "only-outlook")))]
 use std::sync::atomic::{AtomicU8, Ordering};
 use wasm_bindgen::JsCast;
 use web_sys::Element;
@@ -103,10 +109,12 @@ pub struct Site {
 /// The site of this page: 0 not chosen yet, 1 Gmail, 2 Outlook. An atomic
 /// rather than a `thread_local!`, whose machinery costs the content script
 /// more than this whole table.
+#[cfg(not(any(feature = "only-gmail", feature = "only-outlook")))]
 static CURRENT: AtomicU8 = AtomicU8::new(0);
 
 /// The site for a page's host. Hosts the manifest does not list are test
 /// pages, described as Gmail (the Gmail selector tests run on one).
+#[cfg(not(any(feature = "only-gmail", feature = "only-outlook")))]
 pub fn for_host(host: &str) -> &'static Site {
     // The manifest's Outlook hosts: outlook.office.com,
     // outlook.office365.com and outlook.live.com.
@@ -118,6 +126,7 @@ pub fn for_host(host: &str) -> &'static Site {
 }
 
 /// The site this page is, chosen once from `location.host`.
+#[cfg(not(any(feature = "only-gmail", feature = "only-outlook")))]
 pub fn current() -> &'static Site {
     match CURRENT.load(Ordering::Relaxed) {
         1 => &gmail::SITE,
@@ -135,6 +144,7 @@ pub fn current() -> &'static Site {
 
 /// Fixes the site for this page (tests choose one for a replica served
 /// from a test origin).
+#[cfg(not(any(feature = "only-gmail", feature = "only-outlook")))]
 pub fn select(site: &'static Site) {
     let id = if std::ptr::eq(site, &outlook::SITE) {
         2
@@ -142,6 +152,19 @@ pub fn select(site: &'static Site) {
         1
     };
     CURRENT.store(id, Ordering::Relaxed);
+}
+
+/// The site this bundle describes: a one-site bundle is loaded only on its
+/// site's pages (extension/content.js picks the bundle by host).
+#[cfg(feature = "only-gmail")]
+pub fn current() -> &'static Site {
+    &gmail::SITE
+}
+
+/// The site this bundle describes (see above).
+#[cfg(feature = "only-outlook")]
+pub fn current() -> &'static Site {
+    &outlook::SITE
 }
 
 /// Marks a compose root found around its body ([`ComposeRoot::AroundBody`]).
