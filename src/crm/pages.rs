@@ -518,7 +518,7 @@ mod tests {
         assert_eq!(Verdict::of(None), Verdict::Unreachable);
         let (key, text) = Verdict::of(Some(&resp(
             404,
-            r#"{"status":"error","message":"no such endpoint","category":"OBJECT_NOT_FOUND"}"#,
+            r#"{"status":"error","message":"no such endpoint","correlationId":"c","category":"OBJECT_NOT_FOUND"}"#,
         )))
         .message();
         assert_eq!(key, "optionsConnectionError");
