@@ -111,14 +111,15 @@ impl Form {
         })
     }
 
+    /// Shows what is stored. A field the user has already typed into
+    /// while storage was being read keeps what was typed.
     async fn fill(&self) -> Result<(), JsValue> {
-        match load_settings().await? {
-            Some(s) => {
-                self.url.set_value(&s.crm_url);
-                self.token.set_value(&s.crm_token);
-            }
-            None => self.url.set_value(DEFAULT_CRM_URL),
-        }
+        let (url, token) = match load_settings().await? {
+            Some(s) => (s.crm_url, s.crm_token),
+            None => (DEFAULT_CRM_URL.to_string(), String::new()),
+        };
+        fill_empty(&self.url, &url);
+        fill_empty(&self.token, &token);
         let keys = js_sys::Array::new();
         for key in [
             NEVER_LOG_KEY,
@@ -131,18 +132,21 @@ impl Form {
             keys.push(&key.into());
         }
         let got = call(chrome::storage_get(&keys)).await?;
-        if let Some(text) = js_sys::Reflect::get(&got, &NEVER_LOG_KEY.into())?.as_string() {
+        if let Some(text) = js_sys::Reflect::get(&got, &NEVER_LOG_KEY.into())?.as_string()
+            && self.never_log.value().is_empty()
+        {
             self.never_log.set_value(&text);
         }
         if let Ok(list) = serde_wasm_bindgen::from_value::<Vec<String>>(js_sys::Reflect::get(
             &got,
             &ALIASES_KEY.into(),
-        )?) {
+        )?) && self.aliases.value().is_empty()
+        {
             self.aliases.set_value(&list.join("\n"));
         }
         // Missing keys take the documented defaults (Preferences).
         let prefs: Preferences = serde_wasm_bindgen::from_value(got).unwrap_or_default();
-        self.bcc.set_value(&prefs.bcc_address);
+        fill_empty(&self.bcc, &prefs.bcc_address);
         self.default_log.set_checked(prefs.default_log);
         self.default_track.set_checked(prefs.default_track);
         self.log_replies.set_checked(prefs.log_replies);
@@ -153,6 +157,12 @@ impl Form {
     fn crm(&self) -> Result<CrmSettings, String> {
         CrmSettings::validated(&self.url.value(), &self.token.value())
             .map_err(|bad| chrome_msg(bad.message_key))
+    }
+}
+
+fn fill_empty(input: &HtmlInputElement, value: &str) {
+    if input.value().is_empty() {
+        input.set_value(value);
     }
 }
 
@@ -198,6 +208,8 @@ pub async fn options_page() -> Result<(), JsValue> {
     form.fill().await?;
 
     let settings_form: Element = by_id(&doc, "settings")?;
+    // Tests (and styles) wait for this before they type.
+    settings_form.set_attribute("data-ready", "")?;
     let f = form.clone();
     on(&settings_form, "submit", move |e| {
         e.prevent_default();
