@@ -50,6 +50,8 @@ async function closedPort() {
 }
 
 test('popup: counts after real sends; a refused email retried and logged; recent emails', async () => {
+  // Its own CRM: this test stops and starts it.
+  const sandbox = await startSandbox();
   const browser = await launch();
   try {
     await serveGmail(browser.context);
@@ -60,6 +62,7 @@ test('popup: counts after real sends; a refused email retried and logged; recent
 
     await configure(browser, { url: sandbox.url, token: sandbox.token });
     const page = await openGmail(browser);
+    const firstSent = Date.now();
     await composeAndSend(page, { to: ['ann@client.example'], cc: ['carl@client.example'], subject: logged, body: 'One.' });
     await badge(page, 'logged');
 
@@ -79,11 +82,8 @@ test('popup: counts after real sends; a refused email retried and logged; recent
     await popup.waitForFunction(() => document.querySelector('#count-queued').textContent === '1');
     assert.equal(await popup.textContent('#count-parked'), '1');
     // Sent today: the logged email, unless the day turned since it was sent.
-    const midnight = await popup.evaluate(() => new Date(new Date().setHours(0, 0, 0, 0)).toISOString());
-    const before = (await sandbox.emails()).filter((e) => e.properties.hs_email_subject === logged);
-    assert.equal(before.length, 1);
-    const todayBefore = before.filter((e) => e.properties.hs_timestamp >= midnight).length;
-    assert.equal(await popup.textContent('#count-sent-today'), String(todayBefore));
+    const midnight = await popup.evaluate(() => new Date(new Date().setHours(0, 0, 0, 0)).getTime());
+    if (firstSent >= midnight) assert.equal(await popup.textContent('#count-sent-today'), '1');
 
     const parked = popup.locator('#parked li');
     assert.equal(await parked.count(), 1);
@@ -117,6 +117,7 @@ test('popup: counts after real sends; a refused email retried and logged; recent
     assert.deepEqual(realProblems(browser), []);
   } finally {
     await browser.close();
+    await sandbox.stop();
   }
 });
 
