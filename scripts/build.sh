@@ -28,7 +28,9 @@ step "content-script flavour (wasm, then wasm2js)"
 # switches to its externref table when the feature section says
 # reference-types (the precompiled std does), so the section is rewritten.
 CONTENT_RUSTFLAGS="-C target-feature=-reference-types,-multivalue -C link-arg=--no-check-features -C link-arg=--features=bulk-memory,bulk-memory-opt,mutable-globals,nontrapping-fptoint,sign-ext"
-RUSTFLAGS="$CONTENT_RUSTFLAGS" cargo build --target wasm32-unknown-unknown --lib --profile wasm \
+# opt-level z: ~0.6 KB gzip less than s for the content script, whose
+# budget is tight; the worker keeps s (speed matters there).
+CARGO_PROFILE_WASM_OPT_LEVEL=z RUSTFLAGS="$CONTENT_RUSTFLAGS" cargo build --target wasm32-unknown-unknown --lib --profile wasm \
   --features content --target-dir target/content
 rm -rf pkg/content pkg/content-wasm && mkdir -p pkg/content pkg/content-wasm
 wasm-bindgen --target bundler --out-dir pkg/content-wasm --out-name crmlog \

@@ -16,6 +16,8 @@ step() { printf '\n== test: %s\n' "$*"; }
 cargo_passed() { grep -E '^test result: ok\.' "$1" | sed -E 's/.* ([0-9]+) passed.*/\1/' | awk '{s+=$1} END {print s+0}'; }
 node_passed() { grep -E '^# pass ' "$1" | awk '{s+=$3} END {print s+0}'; }
 
+BIN_WEBEXT=node_modules/.bin/web-ext
+
 step "formatting and lints (native and wasm32, both flavours)"
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
@@ -34,6 +36,15 @@ CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --
 step "wasm and wasm2js flavours compared; locales complete"
 node --test tests/wasm/ tests/locales.test.mjs 2>&1 | tee "$LOG/parity"
 [ "${PIPESTATUS[0]}" -eq 0 ]
+
+step "Firefox: web-ext lint on dist/firefox (no errors allowed)"
+"$BIN_WEBEXT" lint --source-dir dist/firefox --output json > "$LOG/webext.json" || true
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log("web-ext lint:", JSON.stringify(r.summary));
+  for (const m of [...r.errors, ...r.warnings]) console.log(`  ${m._type} ${m.code} ${m.file ?? ""}: ${m.message}`);
+  if (r.errors.length) process.exit(1);
+' "$LOG/webext.json"
 
 step "bounded fuzzing of the mail parsers (cargo-fuzz)"
 bash scripts/fuzz.sh 20

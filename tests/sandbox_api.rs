@@ -291,3 +291,43 @@ fn rate_limit_answers_in_hubspots_429_shape_and_the_outbox_throttles() {
     };
     assert!(next.not_before_ms >= 1_000 + ms);
 }
+
+#[test]
+fn the_open_tracking_pixel_is_served_without_a_token_and_counted() {
+    let sb = sandbox("t0ken");
+    let agent = ureq::AgentBuilder::new().build();
+    for _ in 0..2 {
+        let r = agent.get(&format!("{}/o/{ID}.gif", sb.url)).call().unwrap();
+        assert_eq!(r.content_type(), "image/gif");
+        assert!(r.header("cache-control").unwrap().contains("no-store"));
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut r.into_reader(), &mut body).unwrap();
+        assert!(body.starts_with(b"GIF89a") && body.len() == 43);
+    }
+    // Not an id: no image, nothing counted.
+    match agent.get(&format!("{}/o/not-an-id.gif", sb.url)).call() {
+        Err(ureq::Error::Status(404, _)) => {}
+        other => panic!("{other:?}"),
+    }
+    let mut http = HttpTransport::new(&sb.url, "t0ken");
+    let get = |path: String| HttpRequest {
+        method: crmlog::crm::api::Method::Get,
+        path,
+        body: None,
+    };
+    let raw = http
+        .send(&get(format!("/crmlog/v1/opens?tracking_id={ID}")))
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_str(&raw.body).unwrap();
+    assert_eq!(body["opens"], 2);
+    assert!(body["last_open"].as_str().unwrap().starts_with("20"));
+    let raw = http
+        .send(&get("/crmlog/v1/opens?tracking_id=x".into()))
+        .unwrap();
+    assert_eq!(raw.status, 400);
+    let mut wrong = HttpTransport::new(&sb.url, "wrong");
+    let raw = wrong
+        .send(&get(format!("/crmlog/v1/opens?tracking_id={ID}")))
+        .unwrap();
+    assert_eq!(raw.status, 401, "the counts need the token");
+}

@@ -73,3 +73,65 @@ fn status_replies_written_by_the_worker_are_read() {
     }
     assert_eq!(wire::status_reply(&wasm_bindgen::JsValue::NULL), None);
 }
+
+#[wasm_bindgen_test]
+fn check_and_defaults_messages_read_back() {
+    let js = wire::check_message(&snapshot()).unwrap();
+    let back: ToWorker = serde_wasm_bindgen::from_value(js).unwrap();
+    assert_eq!(
+        back,
+        ToWorker::Check {
+            snapshot: snapshot()
+        }
+    );
+    let js = wire::defaults_message().unwrap();
+    let back: ToWorker = serde_wasm_bindgen::from_value(js).unwrap();
+    assert_eq!(back, ToWorker::ComposeDefaults);
+}
+
+#[wasm_bindgen_test]
+fn check_and_defaults_replies_written_by_the_worker_are_read() {
+    use crmlog::crm::messages::ComposeDefaults;
+    use crmlog::crm::plan::RecipientCheck;
+    use crmlog::policy::{Code, Excluded};
+    let check = RecipientCheck {
+        excluded: vec![
+            Excluded {
+                address: "ceo@client.example".into(),
+                reason: Code::NeverLogAddress,
+            },
+            Excluded {
+                address: "anna.k@acme.example".into(),
+                reason: Code::InternalRecipient,
+            },
+        ],
+        recipients: 2,
+        none_logged: true,
+    };
+    let js = crmlog::bindings::to_js(&check).unwrap();
+    assert_eq!(
+        wire::check_reply(&js).unwrap(),
+        wire::Check {
+            excluded: vec![
+                ("ceo@client.example".into(), "never_log_address".into()),
+                ("anna.k@acme.example".into(), "internal_recipient".into()),
+            ],
+            none_logged: true,
+        }
+    );
+    for defaults in [
+        ComposeDefaults {
+            log: false,
+            track: true,
+            pixel_base: Some("http://127.0.0.1:8765".into()),
+        },
+        ComposeDefaults {
+            log: true,
+            track: false,
+            pixel_base: None,
+        },
+    ] {
+        let js = crmlog::bindings::to_js(&defaults).unwrap();
+        assert_eq!(wire::defaults_reply(&js).unwrap(), defaults);
+    }
+}

@@ -51,6 +51,12 @@ pub fn take_last_error() -> bool {
 /// Sends `message` to the service worker and calls `then` with the reply
 /// (`None` when the worker could not be reached). No async runtime needed.
 pub fn send_then(message: &JsValue, then: impl FnOnce(Option<JsValue>) + 'static) {
+    send_boxed(message, Box::new(then));
+}
+
+// One instance of the callback glue for every caller (the generic wrapper
+// above only boxes): each instance costs the content script ~1 KB.
+fn send_boxed(message: &JsValue, then: Box<dyn FnOnce(Option<JsValue>)>) {
     let callback = Closure::once_into_js(move |reply: JsValue| {
         let failed = take_last_error();
         then((!failed).then_some(reply));
@@ -63,6 +69,10 @@ pub fn send_then(message: &JsValue, then: impl FnOnce(Option<JsValue>) + 'static
 
 /// Runs `f` after `ms` milliseconds on the window's timer.
 pub fn after(ms: i32, f: impl FnOnce() + 'static) {
+    after_boxed(ms, Box::new(f));
+}
+
+fn after_boxed(ms: i32, f: Box<dyn FnOnce()>) {
     let callback = Closure::once_into_js(f);
     if let Some(w) = web_sys::window() {
         let _ =

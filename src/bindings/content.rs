@@ -16,6 +16,7 @@ use web_sys::{Element, KeyboardEvent, MutationObserver, MutationObserverInit, Mu
 pub fn start() -> Result<(), JsValue> {
     let doc = crate::sites::dom::document().ok_or("no document")?;
     let root: Element = doc.document_element().ok_or("no document element")?;
+    features::defaults::refresh();
     scan(&root);
 
     // Added subtrees only: Gmail mutates constantly, and rescanning the
@@ -26,6 +27,15 @@ pub fn start() -> Result<(), JsValue> {
                 let Ok(record) = record.dyn_into::<MutationRecord>() else {
                     continue;
                 };
+                // A change among a compose's recipients: check them again.
+                if let Some(target) = record.target().and_then(|n| n.dyn_into::<Element>().ok())
+                    && let Some(compose) = Compose::around(&target)
+                    && compose.is_recipient_change(&target)
+                {
+                    features::run("recipient_check", || {
+                        features::recipient_check::schedule(&compose)
+                    });
+                }
                 let added = record.added_nodes();
                 for i in 0..added.length() {
                     if let Some(el) = added.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
@@ -72,8 +82,14 @@ pub fn start() -> Result<(), JsValue> {
 }
 
 fn scan(el: &Element) {
-    for compose in Compose::find(el) {
+    let mut composes = Compose::find(el).into_iter().peekable();
+    if composes.peek().is_some() {
+        // A compose opened: pick up changed settings for the next one.
+        features::defaults::refresh();
+    }
+    for compose in composes {
         features::run("log_toggle", || features::log_toggle::attach(&compose));
+        features::run("track_toggle", || features::track_toggle::attach(&compose));
     }
     for view in MessageView::find(el) {
         features::run("status_badge", || features::status_badge::attach(&view));
@@ -91,6 +107,13 @@ fn on_click(target: &Element) {
         .is_some()
     {
         features::run("log_toggle", || features::log_toggle::flip(&compose));
+    } else if target
+        .closest(features::track_toggle::TOGGLE_SELECTOR)
+        .ok()
+        .flatten()
+        .is_some()
+    {
+        features::run("track_toggle", || features::track_toggle::flip(&compose));
     } else if compose.is_send_button(target) {
         features::run("log_on_send", || features::log_on_send::on_send(&compose));
     }

@@ -10,8 +10,8 @@ use super::worker::{ALIASES_KEY, NEVER_LOG_KEY, SETTINGS_KEY, chrome_msg, fetch,
 use crate::crm::api::{HttpRequest, Method};
 use crate::crm::messages::ToWorker;
 use crate::crm::pages::{
-    self, BCC_ADDRESS_KEY, DEFAULT_LOG_KEY, DEFAULT_TRACK_KEY, LOG_REPLIES_KEY, Preferences,
-    SHARED_NEVER_LOG_PATH, Verdict,
+    self, BCC_ADDRESS_KEY, DEFAULT_LOG_KEY, DEFAULT_TRACK_KEY, LOG_REPLIES_KEY, PIXEL_BASE_KEY,
+    Preferences, SHARED_NEVER_LOG_PATH, Verdict,
 };
 use crate::crm::settings::{CrmSettings, DEFAULT_CRM_URL, Lists};
 use wasm_bindgen::JsCast;
@@ -72,6 +72,7 @@ struct Form {
     url: HtmlInputElement,
     token: HtmlInputElement,
     bcc: HtmlInputElement,
+    pixel_base: HtmlInputElement,
     default_log: HtmlInputElement,
     default_track: HtmlInputElement,
     log_replies: HtmlInputElement,
@@ -99,6 +100,7 @@ impl Form {
             url: by_id(doc, "crm-url")?,
             token: by_id(doc, "crm-token")?,
             bcc: by_id(doc, "bcc-address")?,
+            pixel_base: by_id(doc, "pixel-base")?,
             default_log: by_id(doc, "default-log")?,
             default_track: by_id(doc, "default-track")?,
             log_replies: by_id(doc, "log-replies")?,
@@ -128,6 +130,7 @@ impl Form {
             DEFAULT_LOG_KEY,
             DEFAULT_TRACK_KEY,
             LOG_REPLIES_KEY,
+            PIXEL_BASE_KEY,
         ] {
             keys.push(&key.into());
         }
@@ -147,6 +150,7 @@ impl Form {
         // Missing keys take the documented defaults (Preferences).
         let prefs: Preferences = serde_wasm_bindgen::from_value(got).unwrap_or_default();
         fill_empty(&self.bcc, &prefs.bcc_address);
+        fill_empty(&self.pixel_base, &prefs.pixel_base);
         self.default_log.set_checked(prefs.default_log);
         self.default_track.set_checked(prefs.default_track);
         self.log_replies.set_checked(prefs.log_replies);
@@ -205,11 +209,9 @@ pub async fn options_page() -> Result<(), JsValue> {
     let doc = crate::sites::dom::document().ok_or("no document")?;
     localize(&doc);
     let form = Form::find(&doc)?;
-    form.fill().await?;
 
     let settings_form: Element = by_id(&doc, "settings")?;
-    // Tests (and styles) wait for this before they type.
-    settings_form.set_attribute("data-ready", "")?;
+    // Set once the form shows what is stored; tests wait for it.
     let f = form.clone();
     on(&settings_form, "submit", move |e| {
         e.prevent_default();
@@ -237,6 +239,10 @@ pub async fn options_page() -> Result<(), JsValue> {
     on(&form.import.clone().into(), "change", move |_| {
         import(&f);
     })?;
+    // Listeners first: a Save clicked while storage is being read is
+    // handled, never a plain form submission that reloads the page.
+    form.fill().await?;
+    settings_form.set_attribute("data-ready", "")?;
     Ok(())
 }
 
@@ -252,11 +258,16 @@ fn save(f: &Form) {
         Ok(b) => b,
         Err(key) => return error(chrome_msg(key)),
     };
+    let pixel_base = match pages::validated_pixel_base(&f.pixel_base.value()) {
+        Ok(p) => p,
+        Err(key) => return error(chrome_msg(key)),
+    };
     let settings = match f.crm() {
         Ok(s) => s,
         Err(text) => return error(text),
     };
     let prefs = Preferences {
+        pixel_base,
         bcc_address,
         default_log: f.default_log.checked(),
         default_track: f.default_track.checked(),

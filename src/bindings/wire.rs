@@ -5,7 +5,7 @@
 //! sides agree field by field.
 
 use crate::crm::compose::ComposeSnapshot;
-use crate::crm::messages::{LogState, Status};
+use crate::crm::messages::{ComposeDefaults, LogState, Status};
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
 
@@ -19,6 +19,22 @@ fn strings(list: &[String]) -> Array {
 
 /// `ToWorker::Log { snapshot }`.
 pub fn log_message(s: &ComposeSnapshot) -> Result<JsValue, JsValue> {
+    snapshot_message("log", s)
+}
+
+/// `ToWorker::Check { snapshot }` (the live recipient check).
+pub fn check_message(s: &ComposeSnapshot) -> Result<JsValue, JsValue> {
+    snapshot_message("check", s)
+}
+
+/// `ToWorker::ComposeDefaults`.
+pub fn defaults_message() -> Result<JsValue, JsValue> {
+    let message = Object::new();
+    set(&message, "kind", &"compose_defaults".into())?;
+    Ok(message.into())
+}
+
+fn snapshot_message(kind: &str, s: &ComposeSnapshot) -> Result<JsValue, JsValue> {
     let snapshot = Object::new();
     set(&snapshot, "tracking_id", &s.tracking_id.as_str().into())?;
     set(&snapshot, "from", &s.from.as_str().into())?;
@@ -30,7 +46,7 @@ pub fn log_message(s: &ComposeSnapshot) -> Result<JsValue, JsValue> {
     set(&snapshot, "text", &s.text.as_str().into())?;
     set(&snapshot, "sent_at", &s.sent_at.as_str().into())?;
     let message = Object::new();
-    set(&message, "kind", &"log".into())?;
+    set(&message, "kind", &kind.into())?;
     set(&message, "snapshot", &snapshot)?;
     Ok(message.into())
 }
@@ -61,5 +77,45 @@ pub fn status_reply(reply: &JsValue) -> Option<Status> {
         email_id: get("email_id").and_then(|v| v.as_string()),
         error: get("error").and_then(|v| v.as_string()),
         reasons,
+    })
+}
+
+/// Reads a `ComposeDefaults` reply.
+pub fn defaults_reply(reply: &JsValue) -> Option<ComposeDefaults> {
+    let get = |key: &str| Reflect::get(reply, &JsValue::from_str(key)).ok();
+    Some(ComposeDefaults {
+        log: get("log")?.as_bool()?,
+        track: get("track")?.as_bool()?,
+        pixel_base: get("pixel_base").and_then(|v| v.as_string()),
+    })
+}
+
+/// The content script's view of a `RecipientCheck` reply: codes stay
+/// strings here (they only pick a locale message), which keeps the code
+/// table out of the content script.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Check {
+    /// (address, reason code) of each excluded recipient.
+    pub excluded: Vec<(String, String)>,
+    /// Every recipient is excluded (O2).
+    pub none_logged: bool,
+}
+
+/// Reads a `RecipientCheck` reply.
+pub fn check_reply(reply: &JsValue) -> Option<Check> {
+    let get = |v: &JsValue, key: &str| Reflect::get(v, &JsValue::from_str(key)).ok();
+    let excluded = get(reply, "excluded").filter(Array::is_array)?;
+    let excluded = Array::from(&excluded)
+        .iter()
+        .filter_map(|e| {
+            Some((
+                get(&e, "address")?.as_string()?,
+                get(&e, "reason")?.as_string()?,
+            ))
+        })
+        .collect();
+    Some(Check {
+        excluded,
+        none_logged: get(reply, "none_logged")?.as_bool()?,
     })
 }

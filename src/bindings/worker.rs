@@ -15,9 +15,10 @@ use super::to_js;
 use crate::crm::api::{HttpRequest, HttpResponse};
 use crate::crm::compose::build_log_request;
 use crate::crm::log::{LogJob, Step};
+use crate::crm::messages::ComposeDefaults;
 use crate::crm::messages::{LogState, Status, ToWorker};
 use crate::crm::outbox::{Item, ItemState, RetryPolicy, Settled, settle};
-use crate::crm::plan::{SenderSide, plan_outgoing};
+use crate::crm::plan::{SenderSide, check_recipients, plan_outgoing};
 use crate::crm::settings::CrmSettings;
 use crate::crm::transport::JobEnd;
 use std::cell::{Cell, RefCell};
@@ -34,6 +35,11 @@ pub(super) const SETTINGS_KEY: &str = "settings";
 pub(super) const NEVER_LOG_KEY: &str = "never_log";
 /// The user's other addresses (O4).
 pub(super) const ALIASES_KEY: &str = "aliases";
+/// Whether Log / Track start on in a new compose (options page).
+const DEFAULT_LOG_KEY: &str = "default_log";
+const DEFAULT_TRACK_KEY: &str = "default_track";
+/// Where the open-tracking pixel points; the CRM's address when unset.
+const PIXEL_BASE_KEY: &str = "pixel_base";
 /// The alarm that wakes a stopped worker when a retry is due.
 const ALARM: &str = "crmlog-outbox";
 
@@ -129,6 +135,13 @@ pub async fn handle_message(message: JsValue) -> Result<JsValue, JsValue> {
             }
             to_js(&status_of(&tracking_id)).map_err(js_error)
         }
+        ToWorker::Check { snapshot } => {
+            // Without a readable list there is nothing to warn about here;
+            // Send parks the email until the list is fixed.
+            let side = sender_side().await.unwrap_or_default();
+            to_js(&check_recipients(&snapshot, &side)).map_err(js_error)
+        }
+        ToWorker::ComposeDefaults => to_js(&compose_defaults().await?).map_err(js_error),
         ToWorker::SettingsChanged => {
             PAUSED.set(false);
             SIDE.with(|s| s.borrow_mut().take());
@@ -201,6 +214,41 @@ async fn sender_side() -> Result<SenderSide, String> {
     };
     SIDE.with(|s| *s.borrow_mut() = Some(side.clone()));
     side
+}
+
+/// The Log and Track defaults and the pixel base URL for a new compose.
+/// Log starts on unless switched off in the options (O3); Track starts off
+/// (O7). The pixel points at `pixel_base` when set, else at the configured
+/// CRM — the sandbox serves `/o/<id>.gif`; HubSpot's API host does not, so
+/// with HubSpot a pixel address must be set for Track to work.
+async fn compose_defaults() -> Result<ComposeDefaults, JsValue> {
+    let keys = js_sys::Array::of3(
+        &DEFAULT_LOG_KEY.into(),
+        &DEFAULT_TRACK_KEY.into(),
+        &PIXEL_BASE_KEY.into(),
+    );
+    let got = call(chrome::storage_get(&keys)).await?;
+    let get = |k: &str| js_sys::Reflect::get(&got, &JsValue::from_str(k)).ok();
+    let pixel_base = match get(PIXEL_BASE_KEY)
+        .and_then(|v| v.as_string())
+        .filter(|s| !s.trim().is_empty())
+    {
+        Some(base) => CrmSettings::validated(&base, "-").ok().map(|s| s.crm_url),
+        // HubSpot's API host serves no pixel: Track needs a pixel address.
+        None => load_settings()
+            .await?
+            .map(|s| s.crm_url)
+            .filter(|url| !url.contains("hubapi.com")),
+    };
+    Ok(ComposeDefaults {
+        log: get(DEFAULT_LOG_KEY)
+            .and_then(|v| v.as_bool())
+            .unwrap_or(true),
+        track: get(DEFAULT_TRACK_KEY)
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false),
+        pixel_base,
+    })
 }
 
 /// The outbox database, opened once per worker life.

@@ -63,7 +63,9 @@ pub fn parse_party(entry: &str) -> Option<Party> {
     })
 }
 
-fn parties(entries: &[String], seen: &mut BTreeSet<String>) -> Vec<Party> {
+/// The distinct parties of a recipient field, in order; `seen` carries the
+/// addresses of the fields read before (O1: a person is logged once).
+pub fn parties(entries: &[String], seen: &mut BTreeSet<String>) -> Vec<Party> {
     let mut out = Vec::new();
     for entry in entries {
         // Typed text may hold several addresses separated by commas or

@@ -45,6 +45,30 @@ pub enum ToWorker {
         #[serde(default)]
         snippet: String,
     },
+    /// Who among these recipients will not be logged, and why (O2, O4)?
+    /// Asked while composing; the snapshot's body, subject and ids may be
+    /// empty. Answered with [`super::plan::RecipientCheck`].
+    Check {
+        /// The compose as it is now.
+        snapshot: ComposeSnapshot,
+    },
+    /// What a new compose starts with ([`ComposeDefaults`]).
+    ComposeDefaults,
+}
+
+/// What a new compose starts with: the Log and Track defaults from the
+/// settings, and where the open-tracking pixel points (spec/tracking.md,
+/// carrier 3; `None` when no pixel address is known, so Track is off and
+/// says why).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComposeDefaults {
+    /// Log on for a new compose (O3: the user can switch it off).
+    pub log: bool,
+    /// Track on for a new compose (O7: independent of Log).
+    pub track: bool,
+    /// The pixel base URL.
+    #[serde(default)]
+    pub pixel_base: Option<String>,
 }
 
 /// Where a logging request stands.

@@ -18,6 +18,8 @@ pub const DEFAULT_LOG_KEY: &str = "default_log";
 pub const DEFAULT_TRACK_KEY: &str = "default_track";
 /// Key of "log replies from the browser" (boolean).
 pub const LOG_REPLIES_KEY: &str = "log_replies";
+/// Key of the open-tracking address (text, may be empty).
+pub const PIXEL_BASE_KEY: &str = "pixel_base";
 /// `chrome.storage.session` key of the degraded-feature reports.
 pub const DEGRADED_KEY: &str = "degraded";
 
@@ -39,6 +41,10 @@ pub struct Preferences {
     /// Log replies from the browser (for a CRM without a connected inbox).
     #[serde(default)]
     pub log_replies: bool,
+    /// Where Track's open pixel points (spec/tracking.md), or empty for the
+    /// CRM's address.
+    #[serde(default)]
+    pub pixel_base: String,
 }
 
 fn yes() -> bool {
@@ -52,6 +58,7 @@ impl Default for Preferences {
             default_log: true,
             default_track: false,
             log_replies: false,
+            pixel_base: String::new(),
         }
     }
 }
@@ -68,6 +75,18 @@ pub fn validated_bcc(text: &str) -> Result<String, &'static str> {
     } else {
         Err("optionsBccInvalid")
     }
+}
+
+/// Checks the open-tracking address: empty (the CRM's address) or a base
+/// URL under the same rules as the CRM's (https, or http to loopback),
+/// without a trailing slash. `Err` holds the message key.
+pub fn validated_pixel_base(text: &str) -> Result<String, &'static str> {
+    if text.trim().is_empty() {
+        return Ok(String::new());
+    }
+    super::settings::CrmSettings::validated(text, "-")
+        .map(|s| s.crm_url)
+        .map_err(|_| "optionsPixelBaseInvalid")
 }
 
 /// The result of merging entries into the never-log list.
@@ -463,6 +482,23 @@ mod tests {
     }
 
     #[test]
+    fn pixel_base_is_empty_or_a_usable_base_url() {
+        assert_eq!(validated_pixel_base(" ").unwrap(), "");
+        assert_eq!(
+            validated_pixel_base(" https://t.acme.example/px/ ").unwrap(),
+            "https://t.acme.example/px"
+        );
+        assert_eq!(
+            validated_pixel_base("http://t.acme.example"),
+            Err("optionsPixelBaseInvalid")
+        );
+        assert_eq!(
+            validated_pixel_base("t.acme.example"),
+            Err("optionsPixelBaseInvalid")
+        );
+    }
+
+    #[test]
     fn preferences_default_as_the_brief_says_when_nothing_is_stored() {
         let p: Preferences = serde_json::from_str("{}").unwrap();
         assert_eq!(p, Preferences::default());
@@ -543,6 +579,7 @@ mod tests {
             assert!(en.get(v.message().0).is_some(), "{:?}", v);
         }
         assert!(en.get("optionsBccInvalid").is_some());
+        assert!(en.get("optionsPixelBaseInvalid").is_some());
     }
 
     #[test]

@@ -8,8 +8,10 @@
 //! request before it is queued, so it is in no request the outbox makes —
 //! not as a contact, not in the logged headers.
 
-use super::log::{LogRequest, normalize};
-use crate::policy::{Account, Decision, Event, Outgoing, User, decide};
+use super::compose::{ComposeSnapshot, parties};
+use super::log::{LogRequest, Party, normalize};
+use crate::policy::{Account, Decision, Event, Excluded, Outgoing, User, decide};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// The user id the sender's side decides for.
@@ -77,6 +79,60 @@ pub fn plan_outgoing(request: LogRequest, side: &SenderSide) -> Result<Plan, Str
         decision,
         request: Some(request),
     })
+}
+
+/// What a compose shows while the user adds recipients (O2, O4): who will
+/// not be logged and why, and whether the email would be logged at all.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecipientCheck {
+    /// Recipients left out, each with its per-address reason code.
+    pub excluded: Vec<Excluded>,
+    /// How many distinct recipients the compose has.
+    pub recipients: usize,
+    /// True when there are recipients and every one is excluded: the email
+    /// will not be logged (O2), which the toggle says before Send.
+    pub none_logged: bool,
+}
+
+/// Checks a compose's recipients as they are now, with the same rules as
+/// Send ([`plan_outgoing`]); the body is not needed for this.
+pub fn check_recipients(snapshot: &ComposeSnapshot, side: &SenderSide) -> RecipientCheck {
+    let mut seen = BTreeSet::new();
+    let to = parties(&snapshot.to, &mut seen);
+    let cc = parties(&snapshot.cc, &mut seen);
+    let bcc = parties(&snapshot.bcc, &mut seen);
+    let recipients = seen.len();
+    let from = super::compose::parse_party(&snapshot.from).unwrap_or(Party {
+        address: String::new(),
+        name: None,
+    });
+    if recipients == 0 {
+        return RecipientCheck::default();
+    }
+    let request = LogRequest {
+        tracking_id: String::new(),
+        from,
+        to,
+        cc,
+        bcc,
+        subject: String::new(),
+        text: String::new(),
+        html: String::new(),
+        sent_at: String::new(),
+    };
+    match plan_outgoing(request, side) {
+        Ok(plan) => RecipientCheck {
+            none_logged: plan.decision.excluded.len() >= recipients,
+            excluded: plan.decision.excluded,
+            recipients,
+        },
+        // The engine refuses only malformed input; the compose then shows
+        // no warning, and Send decides again with the whole message.
+        Err(_) => RecipientCheck {
+            recipients,
+            ..RecipientCheck::default()
+        },
+    }
 }
 
 #[cfg(test)]
@@ -154,6 +210,68 @@ mod tests {
                 .reasons
                 .iter()
                 .any(|r| r.code.as_str() == "body_too_large")
+        );
+    }
+
+    fn typed(to: &[&str], cc: &[&str]) -> ComposeSnapshot {
+        ComposeSnapshot {
+            tracking_id: String::new(),
+            from: "Anna K <anna@acme.example>".into(),
+            to: to.iter().map(|s| s.to_string()).collect(),
+            cc: cc.iter().map(|s| s.to_string()).collect(),
+            bcc: Vec::new(),
+            subject: String::new(),
+            html: String::new(),
+            text: String::new(),
+            sent_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_live_check_names_who_is_left_out_and_when_nothing_is_logged() {
+        let side = SenderSide {
+            aliases: vec!["anna.k@acme.example".into()],
+            never_log: vec!["ceo@client.example".into(), "*.rival.example".into()],
+        };
+        let check = check_recipients(&typed(&["Bob <bob@client.example>"], &[]), &side);
+        assert_eq!((check.recipients, check.none_logged), (1, false));
+        assert!(check.excluded.is_empty());
+
+        let check = check_recipients(
+            &typed(
+                &["CEO+board@Client.example", "bob@client.example"],
+                &["x@eu.rival.example"],
+            ),
+            &side,
+        );
+        let got: Vec<(&str, &str)> = check
+            .excluded
+            .iter()
+            .map(|e| (e.address.as_str(), e.reason.as_str()))
+            .collect();
+        assert_eq!(check.recipients, 3);
+        assert!(!check.none_logged);
+        assert!(
+            got.contains(&("ceo+board@client.example", "never_log_address")),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&("x@eu.rival.example", "never_log_domain")),
+            "{got:?}"
+        );
+
+        // O2 and O4 together: nobody left to log.
+        let check = check_recipients(
+            &typed(&["ceo@client.example"], &["anna.k@acme.example"]),
+            &side,
+        );
+        assert!(check.none_logged);
+        assert_eq!(check.excluded.len(), 2);
+
+        // No recipients yet: nothing to warn about.
+        assert_eq!(
+            check_recipients(&typed(&[], &[]), &side),
+            RecipientCheck::default()
         );
     }
 }

@@ -3,7 +3,7 @@
 //! While Log is on, the compose carries its tracking id in a body marker
 //! (spec/tracking.md, carrier 2), so Send only has to read it.
 
-use super::{FeatureError, msg};
+use super::{FeatureError, element, flag, msg};
 use crate::sites::gmail::Compose;
 use crate::tracking::TrackingId;
 use web_sys::Element;
@@ -31,32 +31,28 @@ pub fn attach(compose: &Compose) -> Result<(), FeatureError> {
         return Ok(());
     }
     let send = compose.send_button()?;
-    let doc = compose
-        .root
-        .owner_document()
-        .ok_or(FeatureError("compose without document"))?;
-    let button = doc
-        .create_element("button")
-        .map_err(|_| FeatureError("cannot create the toggle"))?;
-    let set = |name: &str, value: &str| button.set_attribute(name, value).is_ok();
-    // Log is on by default (until settings make it configurable).
-    let ok = set("type", "button")
-        && set("class", "crmlog-toggle crmlog-log-toggle")
-        && set("aria-pressed", "true")
-        && set("title", &msg("logToggleTitle"));
-    if !ok {
-        return Err(FeatureError("cannot set up the toggle"));
-    }
+    // O3: Log starts as the settings say (on unless switched off there);
+    // `DEFAULT_ATTR` marks a toggle the user has not touched, which
+    // settings arriving later may still set.
+    let on = super::defaults::get().log;
+    let button = element(
+        &compose.root,
+        "button",
+        &[
+            ("type", "button"),
+            ("class", "crmlog-toggle crmlog-log-toggle"),
+            ("aria-pressed", flag(on)),
+            (super::defaults::DEFAULT_ATTR, ""),
+            ("title", &msg("logToggleTitle")),
+        ],
+    )?;
     button.set_text_content(Some(&msg("logToggle")));
     // Beside Send: after the element that wraps the Send button.
     let anchor = send.parent_element().unwrap_or(send);
     anchor
         .after_with_node_1(&button)
         .map_err(|_| FeatureError("cannot place the toggle"))?;
-    compose
-        .root
-        .set_attribute(DONE_ATTR, "1")
-        .map_err(|_| FeatureError("cannot mark the compose"))?;
+    let _ = compose.root.set_attribute(DONE_ATTR, "1");
     // For the compose-to-toggle latency benchmark: when the toggle went in,
     // on the page's clock.
     if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
@@ -68,17 +64,47 @@ pub fn attach(compose: &Compose) -> Result<(), FeatureError> {
             .unwrap_or_default();
         let _ = button.set_attribute("data-crmlog-injected-at", &now);
     }
-    sync_marker(compose, true)
+    sync_marker(compose, on)
+}
+
+/// Sets an untouched toggle to the default that arrived after it was made.
+pub fn apply_default(compose: &Compose, on: bool) -> Result<(), FeatureError> {
+    let Some(toggle) = toggle_of(compose) else {
+        return Ok(());
+    };
+    if !toggle.has_attribute(super::defaults::DEFAULT_ATTR) {
+        return Ok(());
+    }
+    set_pressed(&toggle, on)?;
+    sync_marker(compose, on)
+}
+
+fn set_pressed(toggle: &Element, on: bool) -> Result<(), FeatureError> {
+    toggle
+        .set_attribute("aria-pressed", flag(on))
+        .map_err(|_| FeatureError("cannot update the toggle"))
 }
 
 /// Flips the toggle the user clicked.
 pub fn flip(compose: &Compose) -> Result<(), FeatureError> {
     let toggle = toggle_of(compose).ok_or(FeatureError("toggle not found"))?;
     let on = toggle.get_attribute("aria-pressed").as_deref() != Some("true");
-    toggle
-        .set_attribute("aria-pressed", if on { "true" } else { "false" })
-        .map_err(|_| FeatureError("cannot update the toggle"))?;
+    let _ = toggle.remove_attribute(super::defaults::DEFAULT_ATTR);
+    set_pressed(&toggle, on)?;
     sync_marker(compose, on)
+}
+
+/// The compose's tracking id, made when Log or Track is first on
+/// (spec/tracking.md "When") and kept for the life of the compose.
+pub fn tracking_id(compose: &Compose) -> Result<String, FeatureError> {
+    if let Some(id) = compose.root.get_attribute(TRACKING_ATTR) {
+        return Ok(id);
+    }
+    let id = TrackingId::generate()
+        .map_err(|_| FeatureError("no random source for the tracking id"))?
+        .to_string();
+    let _ = compose.root.set_attribute(TRACKING_ATTR, &id);
+    Ok(id)
 }
 
 /// Writes (Log on) or removes (Log off) the body marker. The id is made
@@ -95,31 +121,12 @@ fn sync_marker(compose: &Compose, on: bool) -> Result<(), FeatureError> {
         }
         return Ok(());
     }
-    let id = match compose.root.get_attribute(TRACKING_ATTR) {
-        Some(id) => id,
-        None => {
-            let id = TrackingId::generate()
-                .map_err(|_| FeatureError("no random source for the tracking id"))?
-                .to_string();
-            let _ = compose.root.set_attribute(TRACKING_ATTR, &id);
-            id
-        }
-    };
+    let id = tracking_id(compose)?;
     if existing.is_some() {
         return Ok(());
     }
-    let doc = body
-        .owner_document()
-        .ok_or(FeatureError("body without document"))?;
-    let marker = doc
-        .create_element("span")
-        .map_err(|_| FeatureError("cannot create the marker"))?;
     // Invisible to the reader, carried by the HTML body.
-    let ok = marker.set_attribute("data-crmlog-id", &id).is_ok()
-        && marker.set_attribute("hidden", "").is_ok();
-    if !ok {
-        return Err(FeatureError("cannot set up the marker"));
-    }
+    let marker = element(&body, "span", &[("data-crmlog-id", &id), ("hidden", "")])?;
     body.append_with_node_1(&marker)
         .map_err(|_| FeatureError("cannot place the marker"))
 }

@@ -2,9 +2,12 @@
 //! that fails is reported once under its name and switched off for the
 //! page, and never breaks the others.
 
+pub mod defaults;
 pub mod log_on_send;
 pub mod log_toggle;
+pub mod recipient_check;
 pub mod status_badge;
+pub mod track_toggle;
 
 use std::cell::RefCell;
 
@@ -26,22 +29,55 @@ thread_local! {
 /// Runs feature `name`; a failure is reported once and switches the feature
 /// off for this page.
 pub fn run(name: &'static str, f: impl FnOnce() -> Result<(), FeatureError>) {
-    if DEGRADED.with(|d| d.borrow().contains(&name)) {
+    if is_off(name) {
         return;
     }
     if let Err(e) = f() {
-        DEGRADED.with(|d| d.borrow_mut().push(name));
-        web_sys::console::warn_3(
-            &"crmlog: feature switched off:".into(),
-            &name.into(),
-            &e.0.into(),
-        );
+        switch_off(name, e);
     }
+}
+
+// Not generic, so one copy serves every caller of `run` (size budget).
+fn is_off(name: &'static str) -> bool {
+    DEGRADED.with(|d| d.borrow().contains(&name))
+}
+
+fn switch_off(name: &'static str, e: FeatureError) {
+    DEGRADED.with(|d| d.borrow_mut().push(name));
+    web_sys::console::warn_3(
+        &"crmlog: feature switched off:".into(),
+        &name.into(),
+        &e.0.into(),
+    );
 }
 
 /// Features switched off on this page so far.
 pub fn degraded() -> Vec<&'static str> {
     DEGRADED.with(|d| d.borrow().clone())
+}
+
+/// A `tag` element in `near`'s document with `attrs` set: the one place
+/// features make elements (one copy of this code serves them all, which
+/// the content script's size budget needs).
+pub fn element(
+    near: &web_sys::Element,
+    tag: &str,
+    attrs: &[(&str, &str)],
+) -> Result<web_sys::Element, FeatureError> {
+    let el = near
+        .owner_document()
+        .and_then(|doc| doc.create_element(tag).ok())
+        .ok_or(FeatureError("cannot create an element"))?;
+    for (name, value) in attrs {
+        el.set_attribute(name, value)
+            .map_err(|_| FeatureError("cannot set an attribute"))?;
+    }
+    Ok(el)
+}
+
+/// `"true"` or `"false"`, for `aria-*` attributes.
+pub fn flag(on: bool) -> &'static str {
+    if on { "true" } else { "false" }
 }
 
 /// A user-visible string from the extension's `_locales` (chosen by the

@@ -23,18 +23,15 @@ pub fn attach(view: &MessageView) -> Result<(), FeatureError> {
         return Ok(());
     };
     let anchor = view.badge_anchor()?;
-    let doc = anchor
-        .owner_document()
-        .ok_or(FeatureError("message without document"))?;
-    let badge = doc
-        .create_element("span")
-        .map_err(|_| FeatureError("cannot create the badge"))?;
-    let ok = badge.set_attribute("class", "crmlog-badge").is_ok()
-        && badge.set_attribute("role", "status").is_ok()
-        && badge.set_attribute("tabindex", "0").is_ok();
-    if !ok {
-        return Err(FeatureError("cannot set up the badge"));
-    }
+    let badge = super::element(
+        &anchor,
+        "span",
+        &[
+            ("class", "crmlog-badge"),
+            ("role", "status"),
+            ("tabindex", "0"),
+        ],
+    )?;
     render(&badge, LogState::Queued, &msg("statusChecking"));
     anchor
         .append_with_node_1(&badge)

@@ -22,11 +22,17 @@ enum Route<'a> {
     Timeline,
     NeverLog,
     Inbox(InboxKind),
+    Opens,
+    Pixel(&'a str),
     Page,
     NotFound,
 }
 
 fn route(path: &str) -> Route<'_> {
+    // The pixel path is matched on the raw path: its file name is an id.
+    if let Some(file) = path.strip_prefix("/o/") {
+        return Route::Pixel(file);
+    }
     let segments: Vec<String> = path
         .split('/')
         .filter(|s| !s.is_empty())
@@ -55,6 +61,7 @@ fn route(path: &str) -> Route<'_> {
         },
         ["crmlog", "v1", "timeline"] => Route::Timeline,
         ["crmlog", "v1", "never-log"] => Route::NeverLog,
+        ["crmlog", "v1", "opens"] => Route::Opens,
         ["crmlog", "v1", "inbox", "bcc"] => Route::Inbox(InboxKind::Bcc),
         ["crmlog", "v1", "inbox", "forward"] => Route::Inbox(InboxKind::Forward),
         _ => Route::NotFound,
@@ -119,6 +126,9 @@ pub fn handle(sandbox: &Sandbox, req: &Request) -> Response {
         return r;
     }
     let r = route(&req.path);
+    if let Route::Pixel(file) = r {
+        return pixel(sandbox, req, file);
+    }
     if r == Route::Page {
         return if req.method == "GET" {
             super::page::render(sandbox)
@@ -139,6 +149,7 @@ pub fn handle(sandbox: &Sandbox, req: &Request) -> Response {
     let own = match r {
         Route::Timeline => Some(timeline(sandbox, req)),
         Route::NeverLog => Some(never_log(sandbox, req)),
+        Route::Opens => Some(opens(sandbox, req)),
         Route::Inbox(kind) => Some(inbox(sandbox, req, kind)),
         _ => None,
     };
@@ -174,13 +185,17 @@ pub fn handle(sandbox: &Sandbox, req: &Request) -> Response {
             id,
             to_type,
         } => associations(sandbox, req, &from_type, &id, &to_type),
-        Route::Page | Route::NotFound | Route::Timeline | Route::NeverLog | Route::Inbox(_) => {
-            Ok(error(
-                404,
-                "OBJECT_NOT_FOUND",
-                &format!("no such endpoint: {} {}", req.method, req.path),
-            ))
-        }
+        Route::Page
+        | Route::NotFound
+        | Route::Timeline
+        | Route::NeverLog
+        | Route::Inbox(_)
+        | Route::Opens
+        | Route::Pixel(_) => Ok(error(
+            404,
+            "OBJECT_NOT_FOUND",
+            &format!("no such endpoint: {} {}", req.method, req.path),
+        )),
     };
     let mut response = match result {
         Ok(r) => r,
@@ -520,6 +535,60 @@ fn timeline(sandbox: &Sandbox, req: &Request) -> Result<Response, StoreError> {
             }),
         ),
     })
+}
+
+/// A transparent 1×1 GIF: the open-tracking pixel's body.
+const PIXEL_GIF: [u8; 43] = [
+    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0xff, 0xff, 0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
+];
+
+/// `GET /o/<id>.gif` (spec/tracking.md, carrier 3): the open-tracking
+/// pixel. No token: a recipient's mail client fetches it. Each fetch of a
+/// well-formed id is recorded; the response is never cached, so each open
+/// reaches the sandbox.
+fn pixel(sandbox: &Sandbox, req: &Request, file: &str) -> Response {
+    let id = file
+        .strip_suffix(".gif")
+        .and_then(|id| crate::tracking::TrackingId::parse(id).ok());
+    let Some(id) = id.filter(|_| req.method == "GET" || req.method == "HEAD") else {
+        return error(404, "OBJECT_NOT_FOUND", "no such pixel");
+    };
+    if let Err(e) = sandbox.store.record_open(id.as_str(), &now_rfc3339()) {
+        // The image is served anyway: a mail client must not show a
+        // broken image because the sandbox could not count.
+        eprintln!("sandbox: recording an open failed: {e}");
+    }
+    Response {
+        status: 200,
+        headers: vec![
+            ("content-type".into(), "image/gif".into()),
+            ("cache-control".into(), "no-store, max-age=0".into()),
+        ],
+        body: PIXEL_GIF.to_vec(),
+        delivery: super::http::Delivery::Normal,
+    }
+}
+
+/// `GET /crmlog/v1/opens?tracking_id=<id>`: how often the pixel of that
+/// email was fetched, and when last.
+fn opens(sandbox: &Sandbox, req: &Request) -> Result<Response, StoreError> {
+    let Some(id) = req
+        .query("tracking_id")
+        .and_then(|id| crate::tracking::TrackingId::parse(id).ok())
+    else {
+        return Ok(error(
+            400,
+            "VALIDATION_ERROR",
+            "query parameter tracking_id must be a tracking id (crml-…)",
+        ));
+    };
+    let (count, last) = sandbox.store.opens(id.as_str())?;
+    Ok(Response::json(
+        200,
+        &json!({"tracking_id": id.as_str(), "opens": count, "last_open": last}),
+    ))
 }
 
 /// HubSpot's VALIDATION_ERROR with one entry per problem in `errors`.

@@ -145,6 +145,12 @@ CREATE TABLE IF NOT EXISTS ingestions (
 );
 CREATE UNIQUE INDEX IF NOT EXISTS ingestions_message ON ingestions(kind, message_id)
   WHERE message_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS opens (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  tracking_id TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS opens_by_id ON opens(tracking_id);
 ";
 
 fn lock(m: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
@@ -165,6 +171,27 @@ impl Store {
             conn: Mutex::new(conn),
             generation: std::sync::atomic::AtomicU64::new(0),
         })
+    }
+
+    /// Records one fetch of the open-tracking pixel of `tracking_id`
+    /// (spec/tracking.md, carrier 3).
+    pub fn record_open(&self, tracking_id: &str, at: &str) -> Result<(), StoreError> {
+        let conn = lock(&self.conn);
+        conn.execute(
+            "INSERT INTO opens(tracking_id, at) VALUES(?1, ?2)",
+            params![tracking_id, at],
+        )?;
+        Ok(())
+    }
+
+    /// How often the pixel of `tracking_id` was fetched, and when last.
+    pub fn opens(&self, tracking_id: &str) -> Result<(u64, Option<String>), StoreError> {
+        let conn = lock(&self.conn);
+        Ok(conn.query_row(
+            "SELECT COUNT(*), MAX(at) FROM opens WHERE tracking_id = ?1",
+            [tracking_id],
+            |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
+        )?)
     }
 
     /// A value from the meta table.

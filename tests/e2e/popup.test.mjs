@@ -205,7 +205,7 @@ test('options: test connection, never-log import/export/pull, defaults and BCC a
     assert.equal(download.suggestedFilename(), 'crmlog-never-log.txt');
     assert.equal(readFileSync(await download.path(), 'utf8'), 'ceo@client.example\nshared.example\nimport.example\n');
 
-    // Defaults and the BCC address: a bad address saves nothing.
+    // Defaults and the BCC address and the open-tracking address: a bad value saves nothing.
     await page.uncheck('#default-log');
     await page.check('#default-track');
     await page.check('#log-replies');
@@ -215,6 +215,11 @@ test('options: test connection, never-log import/export/pull, defaults and BCC a
     assert.match(await page.textContent('#status'), /BCC address is not an email address/);
     assert.deepEqual(await page.evaluate(() => chrome.storage.local.get(null)), {});
     await page.fill('#bcc-address', ' 4242@BCC.sandbox.example ');
+    await page.fill('#pixel-base', 'http://t.acme.example');
+    await page.click('button[type=submit]');
+    await page.waitForFunction(() => /open-tracking address must start with https/.test(document.querySelector('#status').textContent));
+    assert.deepEqual(await page.evaluate(() => chrome.storage.local.get(null)), {});
+    await page.fill('#pixel-base', 'https://t.acme.example/px/');
     await page.click('button[type=submit]');
     await page.waitForSelector('#status[data-state=saved]');
     const stored = await page.evaluate(() => chrome.storage.local.get(null));
@@ -222,6 +227,7 @@ test('options: test connection, never-log import/export/pull, defaults and BCC a
     assert.equal(stored.default_log, false);
     assert.equal(stored.default_track, true);
     assert.equal(stored.log_replies, true);
+    assert.equal(stored.pixel_base, 'https://t.acme.example/px');
     assert.equal(stored.never_log, 'ceo@client.example\nshared.example\nimport.example\n');
 
     // Shown again as saved.

@@ -85,30 +85,56 @@ impl Compose {
         out
     }
 
-    /// Reads the compose at Send time.
-    pub fn snapshot(&self, tracking_id: &str, sent_at: &str) -> Result<ComposeSnapshot, Missing> {
+    /// The recipient chips with their addresses, for marking the excluded
+    /// ones while composing.
+    pub fn chips(&self) -> Vec<(Element, String)> {
+        dom::all(&self.root, sel::CHIP)
+            .into_iter()
+            .filter_map(|chip| {
+                let address = chip.get_attribute("data-hovercard-id")?;
+                Some((chip, address))
+            })
+            .collect()
+    }
+
+    /// Whether a change at `el` may have changed the recipients: anything
+    /// in the compose but its body and crmlog's own controls.
+    pub fn is_recipient_change(&self, el: &Element) -> bool {
+        !self.body().is_ok_and(|b| b.contains(Some(el)))
+            && dom::closest(el, ".crmlog-toggle").is_none()
+    }
+
+    /// The sender and recipients only (the live check needs no body).
+    pub fn recipients_snapshot(&self) -> Result<ComposeSnapshot, Missing> {
         let from = dom::first(&self.root, sel::FROM)
             .map(|f| dom::value_or_text(&f))
             .ok_or(Missing("sender field"))?;
-        let subject = dom::first(&self.root, sel::SUBJECT)
-            .map(|s| dom::value_or_text(&s))
-            .unwrap_or_default();
-        let body = self.body()?;
         let [to, cc, bcc] = sel::RECIPIENT_FIELDS.map(|(_, s)| self.recipients(s));
-        // No `innerText` here: it forces a layout in the Send click. The
-        // worker derives the text from the HTML (`crm::compose`).
-        let text = String::new();
         Ok(ComposeSnapshot {
-            tracking_id: tracking_id.to_string(),
+            tracking_id: String::new(),
             from,
             to,
             cc,
             bcc,
-            subject,
-            html: body.inner_html(),
-            text,
-            sent_at: sent_at.to_string(),
+            subject: String::new(),
+            html: String::new(),
+            text: String::new(),
+            sent_at: String::new(),
         })
+    }
+
+    /// Reads the compose at Send time.
+    pub fn snapshot(&self, tracking_id: &str, sent_at: &str) -> Result<ComposeSnapshot, Missing> {
+        let mut snapshot = self.recipients_snapshot()?;
+        snapshot.subject = dom::first(&self.root, sel::SUBJECT)
+            .map(|s| dom::value_or_text(&s))
+            .unwrap_or_default();
+        // No `innerText` here: it forces a layout in the Send click. The
+        // worker derives the text from the HTML (`crm::compose`).
+        snapshot.html = self.body()?.inner_html();
+        snapshot.tracking_id = tracking_id.to_string();
+        snapshot.sent_at = sent_at.to_string();
+        Ok(snapshot)
     }
 }
 

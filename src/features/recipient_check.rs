@@ -1,0 +1,96 @@
+//! The live never-log check while composing (O2, O4, N): whenever the
+//! recipients change, the worker decides with the same rules as Send; the
+//! chip of each recipient who will not be logged is marked, and the Log
+//! toggle says who and why — or that nothing will be logged at all.
+//! The list itself stays in the worker; the page learns only the verdicts.
+
+use super::{FeatureError, log_toggle, msg, msg_with};
+use crate::bindings::{chrome, wire};
+use crate::sites::gmail::Compose;
+
+/// Set on a recipient chip that will not be logged; the value is the
+/// reason code (styled by content.css).
+pub const EXCLUDED_ATTR: &str = "data-crmlog-excluded";
+/// On the compose while a check is scheduled.
+const PENDING_ATTR: &str = "data-crmlog-check";
+/// Chips arrive in bursts (a pasted list); one check after the burst.
+const SETTLE_MS: i32 = 120;
+
+/// Schedules a check of `compose` (once per burst of changes).
+pub fn schedule(compose: &Compose) -> Result<(), FeatureError> {
+    if compose.root.has_attribute(PENDING_ATTR) {
+        return Ok(());
+    }
+    let _ = compose.root.set_attribute(PENDING_ATTR, "");
+    let compose = compose.clone();
+    chrome::after(SETTLE_MS, move || {
+        let _ = compose.root.remove_attribute(PENDING_ATTR);
+        super::run("recipient_check", || check(&compose));
+    });
+    Ok(())
+}
+
+fn check(compose: &Compose) -> Result<(), FeatureError> {
+    let snapshot = compose.recipients_snapshot()?;
+    let message =
+        wire::check_message(&snapshot).map_err(|_| FeatureError("cannot encode the check"))?;
+    let compose = compose.clone();
+    chrome::send_then(&message, move |reply| {
+        // No answer (the worker restarting): the marks stay as they were,
+        // and Send decides with the rules anyway.
+        if let Some(result) = reply.as_ref().and_then(wire::check_reply) {
+            super::run("recipient_check", || show(&compose, &result));
+        }
+    });
+    Ok(())
+}
+
+fn show(compose: &Compose, result: &wire::Check) -> Result<(), FeatureError> {
+    let code_of = |address: &str| {
+        // The worker's addresses are trimmed and lower-cased; JavaScript
+        // lower-cases here, so the content script carries no Unicode case
+        // tables (size budget).
+        let address = String::from(js_sys::JsString::from(address.trim()).to_lower_case());
+        result
+            .excluded
+            .iter()
+            .find(|(a, _)| *a == address)
+            .map(|(_, code)| code.as_str())
+    };
+    for (chip, address) in compose.chips() {
+        let _ = match code_of(&address) {
+            Some(code) => chip.set_attribute(EXCLUDED_ATTR, code),
+            None => chip.remove_attribute(EXCLUDED_ATTR),
+        };
+    }
+    let toggle = log_toggle::toggle_of(compose).ok_or(FeatureError("log toggle not found"))?;
+    let (label, mut title, state) = if result.none_logged {
+        (
+            msg("logToggleNoneLogged"),
+            msg("logToggleNoneLoggedTitle"),
+            Some("none"),
+        )
+    } else if !result.excluded.is_empty() {
+        (
+            msg("logToggle"),
+            msg("logToggleSomeExcludedTitle"),
+            Some("some"),
+        )
+    } else {
+        (msg("logToggle"), msg("logToggleTitle"), None)
+    };
+    // One whole sentence per excluded recipient (`reasonFor_<code>`).
+    for (address, code) in &result.excluded {
+        let mut key = String::from("reasonFor_");
+        key.push_str(code);
+        title.push('\n');
+        title.push_str(&msg_with(&key, &[address]));
+    }
+    toggle.set_text_content(Some(&label));
+    let _ = toggle.set_attribute("title", &title);
+    let _ = match state {
+        Some(s) => toggle.set_attribute("data-crmlog-recipients", s),
+        None => toggle.remove_attribute("data-crmlog-recipients"),
+    };
+    Ok(())
+}
