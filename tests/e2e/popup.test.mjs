@@ -7,7 +7,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { startSandbox, serveGmail, launch, configure, openGmail, composeAndSend } from './harness.mjs';
+import { join } from 'node:path';
+import { ROOT, startSandbox, serveGmail, launch, configure, openGmail, composeAndSend } from './harness.mjs';
 
 let sandbox;
 before(async () => { sandbox = await startSandbox(); });
@@ -17,6 +18,16 @@ after(async () => { await sandbox?.stop(); });
 // each on the console.
 const NETWORK_NOISE = /Failed to load resource|ERR_CONNECTION_REFUSED/;
 const realProblems = (browser) => browser.problems.filter((p) => !NETWORK_NOISE.test(p));
+
+/** axe-core's violations on the whole page. The extension's CSP allows
+ * no inline script tag, so axe is evaluated through the debugger. */
+async function axeViolations(page) {
+  await page.evaluate(readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
+}
 
 async function openPopup(browser) {
   const page = await browser.context.newPage();
@@ -97,6 +108,8 @@ test('popup: counts after real sends; a refused email retried and logged; recent
     assert.ok(await popup.locator('#recent-none').isHidden());
     assert.ok(await popup.locator('#degraded-section').isHidden());
 
+    assert.deepEqual(await axeViolations(popup), []);
+
     // The CRM is back and the address fixed: Retry, by keyboard, logs it.
     await sandbox.up();
     const retry = popup.getByRole('button', { name: `Retry logging “${refused}”` });
@@ -139,6 +152,7 @@ test('popup: a degraded feature is shown with its snippet, the last report per f
     const items = popup.locator('#degraded li');
     assert.match(await items.nth(0).locator('p').textContent(), /The log status on messages is switched off on Outlook on the web/);
     assert.match(await items.nth(1).locator('p').textContent(), /The Log toggle is switched off on Gmail/);
+    assert.deepEqual(await axeViolations(popup), []);
     const area = popup.getByLabel('Page structure for a bug report (without the text of your mail)').nth(1);
     assert.equal(await area.inputValue(), '<div role=""><b></b></div>');
     assert.equal(await area.getAttribute('readonly'), '');
@@ -152,6 +166,7 @@ test('options: test connection, never-log import/export/pull, defaults and BCC a
   const browser = await launch();
   try {
     const page = await openOptions(browser);
+    assert.deepEqual(await axeViolations(page), []);
     // Defaults before anything is saved.
     assert.equal(await page.isChecked('#default-log'), true);
     assert.equal(await page.isChecked('#default-track'), false);
