@@ -95,6 +95,7 @@ fn request(n: usize) -> LogRequest {
         text: format!("Body {n}"),
         html: format!("<p>Body {n}</p>"),
         sent_at: "2026-11-23T10:00:00Z".into(),
+        direction: Default::default(),
     }
 }
 

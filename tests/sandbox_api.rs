@@ -47,6 +47,7 @@ fn request(id: &str) -> LogRequest {
         text: "Hello".into(),
         html: "<p>Hello</p>".into(),
         sent_at: "2026-11-23T10:00:00Z".into(),
+        direction: Default::default(),
     }
 }
 
@@ -330,4 +331,46 @@ fn the_open_tracking_pixel_is_served_without_a_token_and_counted() {
         .send(&get(format!("/crmlog/v1/opens?tracking_id={ID}")))
         .unwrap();
     assert_eq!(raw.status, 401, "the counts need the token");
+}
+
+#[test]
+fn a_received_message_logged_by_hand_is_incoming_on_the_senders_timeline_once() {
+    use crmlog::crm::plan::{SenderSide, plan_manual};
+    let raw = b"From: Bob Jones <bob@client.example>\r\nTo: anna@acme.example\r\n\
+Subject: Re: Offer\r\nDate: Mon, 23 Nov 2026 10:00:00 +0000\r\n\
+Message-ID: <r1@client.example>\r\n\r\nWe accept.\r\n";
+    let sb = sandbox("t0ken");
+    let mut http = HttpTransport::new(&sb.url, "t0ken");
+    let plan = plan_manual(
+        raw,
+        "anna@acme.example",
+        &SenderSide::default(),
+        ID,
+        "2026-11-24T00:00:00Z",
+    )
+    .unwrap();
+    let request = plan.request.unwrap();
+    for round in 0..2 {
+        let mut job = LogJob::new(request.clone(), plan.decision.timeline.clone());
+        let JobEnd::Logged(logged) = drive(&mut job, &mut http) else {
+            panic!("not logged")
+        };
+        assert_eq!(logged.already_logged, round == 1, "logged once");
+    }
+    let raw = http
+        .send(&HttpRequest {
+            method: crmlog::crm::api::Method::Get,
+            path: "/crmlog/v1/timeline?email=bob%40client.example".into(),
+            body: None,
+        })
+        .unwrap();
+    let timeline: serde_json::Value = serde_json::from_str(&raw.body).unwrap();
+    assert_eq!(timeline["contact"]["properties"]["firstname"], "Bob");
+    let emails = timeline["emails"].as_array().unwrap();
+    assert_eq!(emails.len(), 1);
+    assert_eq!(
+        emails[0]["properties"]["hs_email_direction"],
+        "INCOMING_EMAIL"
+    );
+    assert_eq!(emails[0]["properties"]["hs_email_subject"], "Re: Offer");
 }

@@ -280,6 +280,7 @@ fn request(tracking_id: &str) -> LogRequest {
         text: "Hello Bob".into(),
         html: "<p>Hello Bob</p>".into(),
         sent_at: "2026-11-23T10:00:00Z".into(),
+        direction: Default::default(),
     }
 }
 

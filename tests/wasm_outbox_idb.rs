@@ -34,6 +34,7 @@ fn item(n: u8) -> Item {
             text: "x".repeat(1_000_000),
             html: String::new(),
             sent_at: "2026-11-23T10:00:00Z".into(),
+            direction: Default::default(),
         },
         vec!["bob@client.example".into()],
     )

@@ -67,6 +67,11 @@ fn status_replies_written_by_the_worker_are_read() {
             } else {
                 vec![]
             },
+            tracking_id: if state == LogState::Logged {
+                "crml-5knz5jl7dedbbq6rwxvrobvw5m".into()
+            } else {
+                String::new()
+            },
         };
         let js = crmlog::bindings::to_js(&status).unwrap();
         assert_eq!(wire::status_reply(&js), Some(status));

@@ -37,6 +37,24 @@ extern "C" {
     pub fn global_fetch(request: &web_sys::Request) -> js_sys::Promise;
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `crypto.getRandomValues(buffer)`: the platform's cryptographic
+    /// random source.
+    #[wasm_bindgen(js_namespace = crypto, js_name = getRandomValues, catch)]
+    fn get_random_values(buffer: &mut [u8]) -> Result<JsValue, JsValue>;
+}
+
+/// A fresh tracking id from `crypto.getRandomValues` (spec/tracking.md).
+/// The content script calls the platform directly rather than through
+/// getrandom, whose Node fallbacks and error formatting would cost it
+/// kilobytes; the bits and their source are the same.
+pub fn random_tracking_id() -> Option<crate::tracking::TrackingId> {
+    let mut bytes = [0u8; 16];
+    get_random_values(&mut bytes).ok()?;
+    Some(crate::tracking::TrackingId::from_bytes(bytes))
+}
+
 /// Reads and so clears `chrome.runtime.lastError` in a `sendMessage`
 /// callback; unread, Chrome reports it as an error of the extension. True
 /// when there was one (e.g. no receiver while the worker restarts).

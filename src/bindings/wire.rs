@@ -77,6 +77,9 @@ pub fn status_reply(reply: &JsValue) -> Option<Status> {
         email_id: get("email_id").and_then(|v| v.as_string()),
         error: get("error").and_then(|v| v.as_string()),
         reasons,
+        tracking_id: get("tracking_id")
+            .and_then(|v| v.as_string())
+            .unwrap_or_default(),
     })
 }
 

@@ -142,6 +142,7 @@ pub async fn handle_message(message: JsValue) -> Result<JsValue, JsValue> {
             to_js(&check_recipients(&snapshot, &side)).map_err(js_error)
         }
         ToWorker::ComposeDefaults => to_js(&compose_defaults().await?).map_err(js_error),
+        ToWorker::LogRaw { raw, user } => log_raw(raw.as_bytes(), &user).await,
         ToWorker::SettingsChanged => {
             PAUSED.set(false);
             SIDE.with(|s| s.borrow_mut().take());
@@ -171,12 +172,14 @@ fn status_of(id: &str) -> Status {
             email_id: item.email_id.clone(),
             error: item.last_error.clone(),
             reasons: item.reasons.clone(),
+            tracking_id: id.to_string(),
         },
         None => Status {
             state: LogState::Unknown,
             email_id: None,
             error: None,
             reasons: Vec::new(),
+            tracking_id: id.to_string(),
         },
     })
 }
@@ -214,6 +217,65 @@ async fn sender_side() -> Result<SenderSide, String> {
     };
     SIDE.with(|s| *s.borrow_mut() = Some(side.clone()));
     side
+}
+
+/// "Log this email" (rules M): decides the raw message, then queues it
+/// like a sent email — once per Message-ID — or answers why not.
+async fn log_raw(raw: &[u8], user: &str) -> Result<JsValue, JsValue> {
+    ensure_loaded().await?;
+    let side = sender_side().await.map_err(js_error)?;
+    let fresh = crate::tracking::TrackingId::generate()
+        .map_err(|_| js_error("crmlog: no random source for a tracking id"))?
+        .to_string();
+    let now = js_sys::Date::new_0()
+        .to_iso_string()
+        .as_string()
+        .unwrap_or_default();
+    let plan = crate::crm::plan::plan_manual(raw, user, &side, &fresh, &now).map_err(js_error)?;
+    let codes: Vec<String> = plan
+        .decision
+        .reasons
+        .iter()
+        .map(|r| r.code.as_str().to_string())
+        .collect();
+    let Some(request) = plan.request else {
+        // Refused: nothing is stored or sent; the answer says why.
+        return to_js(&Status {
+            state: LogState::Refused,
+            email_id: None,
+            error: None,
+            reasons: codes,
+            tracking_id: String::new(),
+        })
+        .map_err(js_error);
+    };
+    // The same message asked for again: its first item answers.
+    let earlier = plan.message_id.as_ref().and_then(|mid| {
+        ITEMS.with(|items| {
+            items
+                .borrow()
+                .values()
+                .find(|i| i.message_id.as_ref() == Some(mid))
+                .map(|i| i.key().to_string())
+        })
+    });
+    let id = match earlier {
+        Some(id) => id,
+        None => {
+            let id = request.tracking_id.clone();
+            let known = ITEMS.with(|items| items.borrow().contains_key(&id));
+            if !known {
+                let mut item = Item::new(request, plan.decision.timeline.clone());
+                item.reasons = codes;
+                item.message_id = plan.message_id.clone();
+                ITEMS.with(|items| items.borrow_mut().insert(id.clone(), item));
+                persist(&id).await?;
+                wasm_bindgen_futures::spawn_local(drain());
+            }
+            id
+        }
+    };
+    to_js(&status_of(&id)).map_err(js_error)
 }
 
 /// The Log and Track defaults and the pixel base URL for a new compose.

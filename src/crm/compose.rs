@@ -112,6 +112,7 @@ pub fn build_log_request(snapshot: &ComposeSnapshot) -> Result<LogRequest, Inval
         },
         html: snapshot.html.clone(),
         sent_at: snapshot.sent_at.clone(),
+        direction: Default::default(),
     };
     request.validate()?;
     Ok(request)

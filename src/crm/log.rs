@@ -22,6 +22,7 @@ use super::api::{
     HttpRequest, HttpResponse, Method, ObjectCreate, ObjectRef, SearchRequest, SearchResult,
     TRACKING_PROPERTY, objects_path,
 };
+use crate::policy::Direction;
 use crate::tracking::TrackingId;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -67,6 +68,10 @@ pub struct LogRequest {
     pub html: String,
     /// Send time, RFC 3339.
     pub sent_at: String,
+    /// Sent by the user (`EMAIL`, the default) or received and logged by
+    /// hand (`INCOMING_EMAIL`, rule M2).
+    #[serde(default)]
+    pub direction: Direction,
 }
 
 /// Why a logging request is not well formed. Names the field, never the
@@ -140,7 +145,10 @@ impl LogRequest {
     }
 
     fn name_of(&self, address: &str) -> Option<&str> {
-        self.recipients()
+        // The sender too: a received message logged by hand (M2) goes to
+        // the sender's timeline.
+        std::iter::once(&self.from)
+            .chain(self.recipients())
             .find(|p| normalize(&p.address) == address)
             .and_then(|p| p.name.as_deref())
     }
@@ -568,7 +576,7 @@ impl LogJob {
             properties.insert(k.to_string(), v);
         };
         set("hs_timestamp", r.sent_at.clone());
-        set("hs_email_direction", "EMAIL".into());
+        set("hs_email_direction", r.direction.as_str().into());
         set("hs_email_status", "SENT".into());
         set("hs_email_subject", r.subject.clone());
         set("hs_email_text", r.text.clone());
@@ -666,6 +674,7 @@ mod tests {
             text: "Hi".into(),
             html: "<p>Hi</p>".into(),
             sent_at: "2026-11-23T10:00:00Z".into(),
+            direction: Default::default(),
         }
     }
 

@@ -54,6 +54,15 @@ pub enum ToWorker {
     },
     /// What a new compose starts with ([`ComposeDefaults`]).
     ComposeDefaults,
+    /// "Log this email": log a raw RFC 5322 message by the rules M.
+    /// Answered with a [`Status`] whose `tracking_id` names the item.
+    LogRaw {
+        /// The raw message as text (the mail UI's original-message view).
+        raw: String,
+        /// The signed-in address, as the page shows it; with the aliases
+        /// from the options it tells a sent message from a received one (M2).
+        user: String,
+    },
 }
 
 /// What a new compose starts with: the Log and Track defaults from the
@@ -142,6 +151,10 @@ pub struct Status {
     /// out of a logged email.
     #[serde(default)]
     pub reasons: Vec<String>,
+    /// The item's tracking id, in the answer to [`ToWorker::LogRaw`] (the
+    /// page learns there which id to follow); empty otherwise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub tracking_id: String,
 }
 
 #[cfg(test)]

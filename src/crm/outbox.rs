@@ -55,6 +55,10 @@ pub struct Item {
     /// someone out.
     #[serde(default)]
     pub reasons: Vec<String>,
+    /// The Message-ID of a message logged by hand ("Log this email"), so
+    /// asking twice queues it once.
+    #[serde(default)]
+    pub message_id: Option<String>,
 }
 
 impl Item {
@@ -69,6 +73,7 @@ impl Item {
             last_error: None,
             email_id: None,
             reasons: Vec::new(),
+            message_id: None,
         }
     }
 
@@ -261,6 +266,7 @@ mod tests {
                 text: "t".into(),
                 html: "h".into(),
                 sent_at: "2026-11-23T10:00:00Z".into(),
+                direction: Default::default(),
             },
             vec!["bob@client.example".into()],
         )

@@ -81,6 +81,118 @@ pub fn plan_outgoing(request: LogRequest, side: &SenderSide) -> Result<Plan, Str
     })
 }
 
+/// A message logged by hand ("Log this email", rules M): the decision, and
+/// the request to queue when it is logged.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ManualPlan {
+    /// The decision (direction, timeline, reasons).
+    pub decision: Decision,
+    /// The request, excluded addresses removed (N5); `None` when not logged.
+    pub request: Option<LogRequest>,
+    /// The message's Message-ID, so the same message is logged once.
+    pub message_id: Option<String>,
+}
+
+/// Decides a raw message the user asked to log (M1–M3) with what the
+/// sender's side knows, and builds its request. `user` is the signed-in
+/// address (with `side.aliases`, it tells sent from received, M2);
+/// `fresh_id` is the tracking id to use when the message carries none of
+/// ours (a message crmlog tagged keeps its id, so logging it again finds
+/// the first copy); `now` (RFC 3339) stands in for a missing Date.
+pub fn plan_manual(
+    raw: &[u8],
+    user: &str,
+    side: &SenderSide,
+    fresh_id: &str,
+    now: &str,
+) -> Result<ManualPlan, String> {
+    let account = Account {
+        users: vec![User {
+            id: ME.into(),
+            email: normalize(user),
+            aliases: side.aliases.iter().map(|a| normalize(a)).collect(),
+            email_access: true,
+            inboxes: Vec::new(),
+        }],
+        never_log: side.never_log.clone(),
+        ..Account::default()
+    };
+    let event = Event::Manual(crate::policy::Manual {
+        raw: raw.to_vec(),
+        user: ME.into(),
+    });
+    let decision = decide(&account, &event).map_err(|e| e.to_string())?;
+    let message = crate::mime::parse(raw);
+    let message_id = message.message_id.clone();
+    if !decision.logged {
+        return Ok(ManualPlan {
+            decision,
+            request: None,
+            message_id,
+        });
+    }
+    let tracking_id = crate::tracking::find(&message)
+        .id()
+        .map(|id| id.to_string())
+        .unwrap_or_else(|| fresh_id.to_string());
+    // N5: an address the decision excluded, or any address on the
+    // never-log list (a received message's other recipients are not
+    // checked by M3, but they would still leave in the logged headers),
+    // stays out of the request. The user's own addresses stay in the
+    // headers of a received message; they are not contacts.
+    let excluded: BTreeSet<String> = decision
+        .excluded
+        .iter()
+        .map(|e| e.address.clone())
+        .collect();
+    let list = crate::policy::NeverLogList::from_entries(side.never_log.iter())
+        .map_err(|e| e.to_string())?;
+    let keep = |boxes: &[crate::mime::Mailbox]| -> Vec<Party> {
+        boxes
+            .iter()
+            .filter(|m| {
+                !m.address.is_empty()
+                    && !excluded.contains(&normalize(&m.address))
+                    && list.check(&m.address).is_none()
+            })
+            .map(|m| Party {
+                address: m.address.clone(),
+                name: m.name.clone(),
+            })
+            .collect()
+    };
+    let from = message
+        .from
+        .first()
+        .map(|m| Party {
+            address: m.address.clone(),
+            name: m.name.clone(),
+        })
+        .ok_or("the message has no sender")?;
+    let text = match (&message.text, &message.html) {
+        (Some(t), _) => t.clone(),
+        (None, Some(h)) => crate::mime::html::to_text(h),
+        (None, None) => String::new(),
+    };
+    let request = LogRequest {
+        tracking_id,
+        from,
+        to: keep(&message.to),
+        cc: keep(&message.cc),
+        bcc: keep(&message.bcc),
+        subject: message.subject.clone().unwrap_or_default(),
+        text,
+        html: message.html.clone().unwrap_or_default(),
+        sent_at: message.date.clone().unwrap_or_else(|| now.to_string()),
+        direction: decision.direction.unwrap_or_default(),
+    };
+    Ok(ManualPlan {
+        decision,
+        request: Some(request),
+        message_id,
+    })
+}
+
 /// What a compose shows while the user adds recipients (O2, O4): who will
 /// not be logged and why, and whether the email would be logged at all.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,6 +231,7 @@ pub fn check_recipients(snapshot: &ComposeSnapshot, side: &SenderSide) -> Recipi
         text: String::new(),
         html: String::new(),
         sent_at: String::new(),
+        direction: Default::default(),
     };
     match plan_outgoing(request, side) {
         Ok(plan) => RecipientCheck {
@@ -158,6 +271,7 @@ mod tests {
             text: "Hi".into(),
             html: "<p>Hi</p>".into(),
             sent_at: "2026-11-23T10:00:00Z".into(),
+            direction: Default::default(),
         }
     }
 
@@ -273,5 +387,77 @@ mod tests {
             check_recipients(&typed(&[], &[]), &side),
             RecipientCheck::default()
         );
+    }
+
+    const RECEIVED: &str = "From: Bob Jones <bob@client.example>\r\n\
+To: Anna K <anna@acme.example>, ceo@client.example\r\n\
+Cc: anna.k@acme.example\r\n\
+Subject: Re: Offer\r\n\
+Date: Mon, 23 Nov 2026 10:00:00 +0000\r\n\
+Message-ID: <r1@client.example>\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\r\n\
+Thanks, we accept.\r\n";
+
+    #[test]
+    fn a_received_message_is_logged_to_the_sender_without_excluded_addresses() {
+        let side = SenderSide {
+            aliases: vec!["anna.k@acme.example".into()],
+            never_log: vec!["ceo@client.example".into()],
+        };
+        let plan = plan_manual(
+            RECEIVED.as_bytes(),
+            "anna@acme.example",
+            &side,
+            "crml-5knz5jl7dedbbq6rwxvrobvw5m",
+            "2026-11-24T00:00:00Z",
+        )
+        .unwrap();
+        assert!(plan.decision.logged, "{:?}", plan.decision.reasons);
+        assert_eq!(plan.decision.timeline, ["bob@client.example"]);
+        assert_eq!(plan.message_id.as_deref(), Some("<r1@client.example>"));
+        let r = plan.request.unwrap();
+        assert_eq!(r.direction, crate::policy::Direction::IncomingEmail);
+        assert_eq!(r.from.address, "bob@client.example");
+        assert_eq!(r.sent_at, "2026-11-23T10:00:00Z");
+        assert_eq!(r.tracking_id, "crml-5knz5jl7dedbbq6rwxvrobvw5m");
+        // N5: the never-logged recipient is in no field of the request.
+        let all: Vec<&str> = r.recipients().map(|p| p.address.as_str()).collect();
+        assert!(!all.contains(&"ceo@client.example"), "{all:?}");
+        assert!(r.text.contains("we accept"));
+    }
+
+    #[test]
+    fn a_sent_message_keeps_its_tracking_id_and_a_never_logged_sender_is_refused() {
+        let sent = "From: anna@acme.example\r\nTo: bob@client.example\r\nSubject: Offer\r\n\
+Message-ID: <s1@acme.example>\r\nContent-Type: text/html\r\n\r\n\
+<p>Hi</p><span data-crmlog-id=\"crml-aaaaaaaaaaaaaaaaaaaaaaaaaa\" hidden></span>\r\n";
+        let plan = plan_manual(
+            sent.as_bytes(),
+            "Anna@Acme.example",
+            &SenderSide::default(),
+            "crml-5knz5jl7dedbbq6rwxvrobvw5m",
+            "2026-11-24T00:00:00Z",
+        )
+        .unwrap();
+        let r = plan.request.unwrap();
+        assert_eq!(r.direction, crate::policy::Direction::Email);
+        assert_eq!(r.tracking_id, "crml-aaaaaaaaaaaaaaaaaaaaaaaaaa");
+        assert_eq!(r.sent_at, "2026-11-24T00:00:00Z", "no Date: now");
+
+        let side = SenderSide {
+            never_log: vec!["client.example".into()],
+            ..SenderSide::default()
+        };
+        let plan = plan_manual(
+            RECEIVED.as_bytes(),
+            "anna@acme.example",
+            &side,
+            "crml-5knz5jl7dedbbq6rwxvrobvw5m",
+            "2026-11-24T00:00:00Z",
+        )
+        .unwrap();
+        assert!(!plan.decision.logged);
+        assert!(plan.request.is_none());
+        assert_eq!(plan.decision.reasons[0].code.as_str(), "never_log_domain");
     }
 }

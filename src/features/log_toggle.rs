@@ -5,7 +5,6 @@
 
 use super::{FeatureError, element, flag, msg};
 use crate::sites::gmail::Compose;
-use crate::tracking::TrackingId;
 use web_sys::Element;
 
 /// Selector of the toggle button.
@@ -100,8 +99,8 @@ pub fn tracking_id(compose: &Compose) -> Result<String, FeatureError> {
     if let Some(id) = compose.root.get_attribute(TRACKING_ATTR) {
         return Ok(id);
     }
-    let id = TrackingId::generate()
-        .map_err(|_| FeatureError("no random source for the tracking id"))?
+    let id = crate::bindings::chrome::random_tracking_id()
+        .ok_or(FeatureError("no random source for the tracking id"))?
         .to_string();
     let _ = compose.root.set_attribute(TRACKING_ATTR, &id);
     Ok(id)

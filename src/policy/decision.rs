@@ -148,9 +148,10 @@ impl fmt::Display for Code {
 }
 
 /// The direction the CRM records (decide.md).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Direction {
     /// Sent by the user (O1, B6, M2).
+    #[default]
     #[serde(rename = "EMAIL")]
     Email,
     /// Received by the user (replies, M2).
@@ -159,6 +160,17 @@ pub enum Direction {
     /// Logged through the forwarding address (F6).
     #[serde(rename = "FORWARDED_EMAIL")]
     ForwardedEmail,
+}
+
+impl Direction {
+    /// The CRM's name (`hs_email_direction`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Email => "EMAIL",
+            Direction::IncomingEmail => "INCOMING_EMAIL",
+            Direction::ForwardedEmail => "FORWARDED_EMAIL",
+        }
+    }
 }
 
 /// One reason: code, the rule id that produced it, and an English sentence.
