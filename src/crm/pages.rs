@@ -432,6 +432,7 @@ mod tests {
                 text: "t".into(),
                 html: "h".into(),
                 sent_at: sent_at.into(),
+                direction: Default::default(),
             },
             vec![],
         );
