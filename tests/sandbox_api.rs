@@ -374,3 +374,74 @@ Message-ID: <r1@client.example>\r\n\r\nWe accept.\r\n";
     );
     assert_eq!(emails[0]["properties"]["hs_email_subject"], "Re: Offer");
 }
+
+/// A transport that lets another writer create Bob just before the job's
+/// contact create reaches the CRM: the race the 409 rule is for.
+struct Racing {
+    inner: HttpTransport,
+    raced: bool,
+}
+
+impl Transport for Racing {
+    fn send(&mut self, request: &HttpRequest) -> Result<crmlog::crm::api::HttpResponse, String> {
+        if !self.raced && request.path.ends_with("/contacts/batch/create") {
+            self.raced = true;
+            let other = self.inner.send(&HttpRequest {
+                method: crmlog::crm::api::Method::Post,
+                path: "/crm/v3/objects/contacts".into(),
+                body: Some(
+                    r#"{"properties":{"email":"bob@client.example","firstname":"Robert"}}"#.into(),
+                ),
+            })?;
+            assert_eq!(other.status, 201, "{}", other.body);
+        }
+        self.inner.send(request)
+    }
+}
+
+#[test]
+fn a_409_on_contact_create_rereads_and_the_email_can_be_read_back() {
+    let sb = sandbox("t0ken");
+    let mut http = Racing {
+        inner: HttpTransport::new(&sb.url, "t0ken"),
+        raced: false,
+    };
+    let mut job = LogJob::new(request(ID), ["bob@client.example".to_string()]);
+    let JobEnd::Logged(logged) = drive(&mut job, &mut http) else {
+        panic!("not logged")
+    };
+    assert!(http.raced, "the race happened");
+    assert_eq!(logged.contact_ids.len(), 1);
+    // The contact the other writer made is the one used: one Bob.
+    let bob = http
+        .inner
+        .send(&HttpRequest {
+            method: crmlog::crm::api::Method::Get,
+            path: format!(
+                "/crm/v3/objects/contacts/{}?properties=email,firstname",
+                logged.contact_ids[0]
+            ),
+            body: None,
+        })
+        .unwrap();
+    let bob: serde_json::Value = serde_json::from_str(&bob.body).unwrap();
+    assert_eq!(bob["properties"]["firstname"], "Robert");
+    // The email by id, in both path forms.
+    for base in ["/crm/objects/2026-03/emails", "/crm/v3/objects/emails"] {
+        let email = http
+            .inner
+            .send(&HttpRequest {
+                method: crmlog::crm::api::Method::Get,
+                path: format!(
+                    "{base}/{}?properties=hs_email_subject,crmlog_tracking_id",
+                    logged.email_id
+                ),
+                body: None,
+            })
+            .unwrap();
+        assert_eq!(email.status, 200, "{base}");
+        let email: serde_json::Value = serde_json::from_str(&email.body).unwrap();
+        assert_eq!(email["properties"]["hs_email_subject"], "Offer");
+        assert_eq!(email["properties"]["crmlog_tracking_id"], ID);
+    }
+}

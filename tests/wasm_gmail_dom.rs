@@ -239,3 +239,46 @@ async fn send_hands_the_compose_to_the_worker_and_the_sent_view_gets_a_badge() {
         Some("queued")
     );
 }
+
+#[wasm_bindgen_test]
+async fn inline_reply_is_a_compose_with_the_thread_subject() {
+    install(REPLICA);
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash("#inbox/1850000000000000001")
+        .unwrap();
+    tick().await; // hashchange renders the thread
+    let body = doc().body().unwrap();
+    let message = q(&body, "div.adn[data-message-id]");
+    let before = Compose::find(&body).len();
+    q(&message, "div[role=button][aria-label=Reply]")
+        .dyn_into::<HtmlElement>()
+        .unwrap()
+        .click();
+    let composes = Compose::find(&message);
+    assert_eq!(composes.len(), 1, "the inline reply is a compose");
+    assert_eq!(Compose::find(&body).len(), before + 1);
+    let compose = &composes[0];
+    assert!(compose.root.get_attribute("role").is_none(), "not a dialog");
+    assert_eq!(count(&compose.root, selectors::SUBJECT[0]), 0);
+    assert_eq!(count(&compose.root, selectors::INLINE_SUBJECT), 1);
+    assert_eq!(count(&compose.root, selectors::CHIP), 1);
+    let send = compose.send_button().unwrap();
+    assert!(
+        Compose::around(&send)
+            .unwrap()
+            .root
+            .is_same_node(Some(&compose.root))
+    );
+    let snapshot = compose
+        .snapshot("crml-x", "2026-11-23T10:00:00.000Z")
+        .unwrap();
+    assert_eq!(snapshot.to, ["Bob Jones <bob@client.example>"]);
+    assert_eq!(snapshot.subject, "Re: Project kickoff");
+    assert_eq!(snapshot.from, "anna@acme.example");
+    // The received message itself carries no marker.
+    let views = MessageView::find(&message);
+    assert_eq!(views.len(), 1);
+    assert_eq!(views[0].tracking_id(), None);
+}

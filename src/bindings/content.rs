@@ -5,21 +5,23 @@
 //! holds no MIME parsing.
 
 use crate::features;
-use crate::sites::gmail::{Compose, MessageView};
+use crate::sites::{Compose, MessageView};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, KeyboardEvent, MutationObserver, MutationObserverInit, MutationRecord};
 
-/// Starts crmlog on a Gmail page: handles what is already there, then
-/// watches the page for compose windows and messages.
+/// Starts crmlog on a mail page (Gmail or Outlook on the web, chosen once
+/// from the host): handles what is already there, then watches the page
+/// for compose windows and messages.
 #[wasm_bindgen]
 pub fn start() -> Result<(), JsValue> {
+    crate::sites::current();
     let doc = crate::sites::dom::document().ok_or("no document")?;
     let root: Element = doc.document_element().ok_or("no document element")?;
     features::defaults::refresh();
     scan(&root);
 
-    // Added subtrees only: Gmail mutates constantly, and rescanning the
+    // Added subtrees only: the mail sites mutate constantly, and rescanning the
     // whole page on each batch would cost every tab time.
     let observer_cb = Closure::<dyn FnMut(js_sys::Array, MutationObserver)>::new(
         |records: js_sys::Array, _observer: MutationObserver| {
@@ -53,7 +55,7 @@ pub fn start() -> Result<(), JsValue> {
     // The observer lives as long as the page.
     observer_cb.forget();
 
-    // Capture phase on the document: we see the Send before Gmail's own
+    // Capture phase on the document: we see the Send before the site's own
     // handlers remove the compose, and we never stop or delay the event.
     let click_cb = Closure::<dyn FnMut(web_sys::MouseEvent)>::new(|e: web_sys::MouseEvent| {
         if let Some(target) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) {
@@ -124,9 +126,15 @@ fn on_key(e: &KeyboardEvent, target: &Element) {
         return;
     };
     let shortcut = e.key() == "Enter" && (e.ctrl_key() || e.meta_key());
-    // Enter or Space on the focused Send button sends too (it is a div with
-    // role=button, so the browser makes no click of it).
-    let on_send_button = (e.key() == "Enter" || e.key() == " ") && compose.is_send_button(target);
+    // Enter or Space on the focused Send button sends too when it is a div
+    // with role=button (Gmail): the browser makes no click of it. A real
+    // `<button>` (Outlook) gets a click, handled by `on_click`, so it is not
+    // counted twice here.
+    let on_send_button = (e.key() == "Enter" || e.key() == " ")
+        && compose.is_send_button(target)
+        && compose
+            .send_button()
+            .is_ok_and(|b| b.tag_name() != "BUTTON");
     if shortcut || on_send_button {
         features::run("log_on_send", || features::log_on_send::on_send(&compose));
     }

@@ -6,7 +6,7 @@
 
 use super::{FeatureError, log_toggle};
 use crate::bindings::{chrome, wire};
-use crate::sites::gmail::Compose;
+use crate::sites::Compose;
 
 /// Handles a Send in `compose`.
 pub fn on_send(compose: &Compose) -> Result<(), FeatureError> {

@@ -4,7 +4,7 @@
 //! (spec/tracking.md, carrier 2), so Send only has to read it.
 
 use super::{FeatureError, element, flag, msg};
-use crate::sites::gmail::Compose;
+use crate::sites::Compose;
 use web_sys::Element;
 
 /// Selector of the toggle button.
@@ -111,7 +111,7 @@ pub fn tracking_id(compose: &Compose) -> Result<String, FeatureError> {
 fn sync_marker(compose: &Compose, on: bool) -> Result<(), FeatureError> {
     let body = compose.body()?;
     let existing = body
-        .query_selector(crate::sites::gmail::selectors::TRACKING_MARKER)
+        .query_selector(crate::sites::TRACKING_MARKER)
         .ok()
         .flatten();
     if !on {

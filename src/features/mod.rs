@@ -16,8 +16,8 @@ use std::cell::RefCell;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FeatureError(pub &'static str);
 
-impl From<crate::sites::gmail::Missing> for FeatureError {
-    fn from(m: crate::sites::gmail::Missing) -> Self {
+impl From<crate::sites::Missing> for FeatureError {
+    fn from(m: crate::sites::Missing) -> Self {
         FeatureError(m.0)
     }
 }

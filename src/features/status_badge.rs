@@ -5,7 +5,7 @@
 use super::{FeatureError, msg, msg_with};
 use crate::bindings::{chrome, wire};
 use crate::crm::messages::LogState;
-use crate::sites::gmail::MessageView;
+use crate::sites::MessageView;
 use web_sys::Element;
 
 const DONE_ATTR: &str = "data-crmlog-badge";

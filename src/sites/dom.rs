@@ -12,9 +12,14 @@ pub fn document() -> Option<Document> {
 /// The first element matching any of `selectors` (tried in order: the
 /// role/aria form first, then the fallbacks).
 pub fn first(root: &Element, selectors: &[&str]) -> Option<Element> {
-    selectors
-        .iter()
-        .find_map(|s| root.query_selector(s).ok().flatten())
+    // Plain loops here and below: iterator adaptors, instantiated per
+    // caller, cost the content script kilobytes (its size budget).
+    for s in selectors {
+        if let Ok(Some(el)) = root.query_selector(s) {
+            return Some(el);
+        }
+    }
+    None
 }
 
 /// Every element matching `selector` under `root`.
@@ -22,10 +27,13 @@ pub fn all(root: &Element, selector: &str) -> Vec<Element> {
     let Ok(list) = root.query_selector_all(selector) else {
         return Vec::new();
     };
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into::<Element>().ok())
-        .collect()
+    let mut out = Vec::new();
+    for i in 0..list.length() {
+        if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+            out.push(el);
+        }
+    }
+    out
 }
 
 /// `el` itself when it matches, plus every descendant that matches.

@@ -257,6 +257,121 @@ export async function composeAndSend(page, { to, cc = [], subject, body, log = t
   await page.waitForFunction(() => location.hash.startsWith('#sent/'));
 }
 
+// ---- Outlook on the web ---------------------------------------------------
+
+const OUTLOOK = join(ROOT, 'tests/fixtures/sites/outlook');
+
+/** Where the Outlook replica's CSP sends reports: a path of the page's own
+ * origin (a public origin may not post to loopback), caught by the same
+ * interception that serves the page. */
+export const OUTLOOK_CSP_REPORT_URI = 'https://outlook.office.com/_/csp-report';
+
+/** Serves the Outlook replica as https://outlook.office.com (or `origin`):
+ * every /mail/… path (inbox, items, Sent Items, the pop-out's deeplink) is
+ * the replica page, with `csp` (a function of the nonce) when given. */
+export async function serveOutlook(context, { csp, reports = [], origin = 'https://outlook.office.com' } = {}) {
+  const files = {
+    '/_/replica/outlook.js': ['application/javascript', readFileSync(join(OUTLOOK, 'outlook.js'))],
+    '/_/replica/outlook.css': ['text/css', readFileSync(join(OUTLOOK, 'outlook.css'))],
+  };
+  await context.route(`${origin}/**`, (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname === new URL(OUTLOOK_CSP_REPORT_URI).pathname) {
+      reports.push({ type: route.request().headers()['content-type'], body: route.request().postData() });
+      return route.fulfill({ status: 204, body: '' });
+    }
+    if (url.pathname === '/mail' || url.pathname.startsWith('/mail/')) {
+      const nonce = randomBytes(16).toString('base64');
+      const html = readFileSync(join(OUTLOOK, 'mail.html'), 'utf8').replaceAll('{{NONCE}}', nonce);
+      const headers = { 'content-type': 'text/html; charset=utf-8' };
+      if (csp) headers['content-security-policy'] = csp(nonce);
+      return route.fulfill({ status: 200, headers, body: html });
+    }
+    const file = files[url.pathname];
+    if (file) return route.fulfill({ status: 200, headers: { 'content-type': file[0] }, body: file[1] });
+    return route.fulfill({ status: 404, body: '' });
+  });
+}
+
+/** Opens Outlook's inbox (the replica). */
+export async function openOutlook(browser) {
+  const page = await browser.context.newPage();
+  await page.goto('https://outlook.office.com/mail/');
+  return page;
+}
+
+/** The compose in `scope` (a page or locator) holding crmlog's Log toggle,
+ * once the toggle is in. */
+async function outlookToggleIn(scope) {
+  const compose = scope.locator('div:has(> [id^=docking_InitVisiblePart])').last();
+  const toggle = compose.locator('button.crmlog-log-toggle');
+  await toggle.waitFor({ timeout: 10_000 });
+  return { compose, toggle };
+}
+
+/** Opens "New mail" in the reading pane and waits for the Log toggle. */
+export async function openOutlookCompose(page) {
+  await page.getByRole('button', { name: 'New mail' }).click();
+  return outlookToggleIn(page.getByRole('main', { name: 'Reading Pane' }));
+}
+
+/** Opens the inbox message with `subject` and replies inline; waits for
+ * the Log toggle in the reply. */
+export async function openOutlookReply(page, subject) {
+  await page.getByRole('treeitem', { name: 'Inbox' }).click();
+  await page.locator('div[role=option][data-convid]', { hasText: subject }).click();
+  await page.getByRole('menuitem', { name: 'Reply' }).click();
+  return outlookToggleIn(page.getByRole('main', { name: 'Reading Pane' }));
+}
+
+/** Pops the compose `compose` out into its own window; returns the new
+ * page and its compose once the Log toggle is in. */
+export async function popOutOutlookCompose(page, compose) {
+  const [popup] = await Promise.all([
+    page.context().waitForEvent('page'),
+    compose.getByRole('button', { name: 'Pop out' }).click(),
+  ]);
+  await popup.waitForLoadState('domcontentloaded');
+  return { popup, ...(await outlookToggleIn(popup.locator('[data-app-section=Form_Content]'))) };
+}
+
+/** Fills an open Outlook compose like a user (recipients end with a comma,
+ * which turns them into chips), sets Log, and sends by click or shortcut. */
+export async function fillAndSendOutlook(page, compose, toggle, { to = [], cc = [], subject, body, log = true, via = 'click' }) {
+  if ((await toggle.getAttribute('aria-pressed')) !== String(log)) await toggle.click();
+  for (const [kind, list] of [['To', to], ['Cc', cc]]) {
+    if (list.length === 0) continue;
+    if (kind === 'Cc') await compose.locator('.fui-Input button', { hasText: /^Cc$/ }).click();
+    const field = compose.locator(`div[contenteditable=true][aria-label=${kind}]`);
+    await field.click();
+    for (const address of list) await page.keyboard.type(`${address},`);
+  }
+  if (subject !== undefined) await compose.locator('input[aria-label="Add a subject"]').fill(subject);
+  await compose.locator('div[contenteditable=true][aria-multiline=true]').click();
+  await page.keyboard.type(body);
+  if (via === 'shortcut') await page.keyboard.press('Control+Enter');
+  else await compose.locator('button[name=Send]').click();
+}
+
+/** Writes and sends a new email in Outlook; waits for the sent message. */
+export async function outlookComposeAndSend(page, options) {
+  const { compose, toggle } = await openOutlookCompose(page);
+  await fillAndSendOutlook(page, compose, toggle, options);
+  await page.waitForFunction(() => location.pathname.startsWith('/mail/sentitems/id/'));
+}
+
+/** Opens the Gmail replica's received message and replies inline; waits
+ * for crmlog's Log toggle in the reply. */
+export async function openGmailReply(page) {
+  await page.goto('https://mail.google.com/mail/u/0/#inbox');
+  await page.locator('tr.zA[role=row]').first().click();
+  await page.locator('div.adn [aria-label="Reply"]').click();
+  const reply = page.locator('div.ip.adB div.M9');
+  const toggle = reply.locator('button.crmlog-log-toggle');
+  await toggle.waitFor({ timeout: 10_000 });
+  return { reply, toggle };
+}
+
 /** `problems` without the page's reports of the loopback sandbox's pixel
  * being refused: Chromium's Local Network Access denies a public origin
  * (the web mail) the loopback address space and says so on the page's

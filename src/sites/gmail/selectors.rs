@@ -4,15 +4,20 @@
 //! ../shared/notes/web-mail-dom.md; the replica pages under
 //! tests/fixtures/sites/gmail/ reproduce the structure these rely on.
 
-/// A compose window is a dialog; it is a compose only when it holds a form
+/// A compose window is a dialog (floating or full-screen), or an inline
+/// reply's `.M9` inside the message's `.ip`, which gets `adB` while the
+/// reply is open (InboxSDK); either is a compose only when it holds a form
 /// (InboxSDK, gmail.js).
-pub const COMPOSE_DIALOG: &str = "div[role=dialog]";
+pub const COMPOSE_DIALOG: &str = "div[role=dialog], div.ip.adB div.M9";
 /// The form inside a compose.
 pub const COMPOSE_FORM: &str = "form";
 /// The hidden sender field (`input[name=from]`, gmail.js, FlowCrypt).
 pub const FROM: &[&str] = &["input[name=from]"];
 /// The subject input.
 pub const SUBJECT: &[&str] = &["input[name=subjectbox]"];
+/// An inline reply has no subject box, only a hidden `subject` input
+/// (InboxSDK, gmail.js).
+pub const INLINE_SUBJECT: &str = "input[name=subject]";
 /// The editable body: FlowCrypt's live test uses the aria-label; older
 /// extensions the class names or InboxSDK's `g_editable`.
 pub const BODY: &[&str] = &[
@@ -44,5 +49,5 @@ pub const MESSAGE: &str = "div.adn[data-message-id]";
 pub const MESSAGE_HEADER: &[&str] = &["h3.iw", "td.gF", ".gE"];
 /// The message body.
 pub const MESSAGE_BODY: &[&str] = &["div.a3s", "div.ii.gt"];
-/// Our body marker (spec/tracking.md, carrier 2).
-pub const TRACKING_MARKER: &str = "[data-crmlog-id]";
+/// Our body marker (spec/tracking.md, carrier 2), the same on every site.
+pub const TRACKING_MARKER: &str = crate::sites::TRACKING_MARKER;

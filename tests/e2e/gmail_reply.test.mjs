@@ -1,0 +1,45 @@
+// End to end on the Gmail replica's inline reply: the Log toggle appears in
+// the reply (a div.M9 in the message, no dialog), and a Send with Log on
+// logs the reply once, with the thread's subject and the prefilled
+// recipient. Console errors from the extension fail the test.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSandbox, serveGmail, launch, configure, openGmail, openGmailReply } from './harness.mjs';
+
+let sandbox;
+before(async () => {
+  sandbox = await startSandbox();
+});
+after(async () => {
+  await sandbox?.stop();
+});
+
+test('Gmail replica: an inline reply gets the Log toggle and logs once', async () => {
+  const browser = await launch();
+  try {
+    await configure(browser, { url: sandbox.url, token: sandbox.token });
+    await serveGmail(browser.context);
+    const page = await openGmail(browser);
+    const start = (await sandbox.emails()).length;
+    const { reply, toggle } = await openGmailReply(page);
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+    await reply.locator('div[aria-label="Message Body"]').click();
+    await page.keyboard.type('Monday works.');
+    await reply.locator('div[role=button][data-tooltip^="Send"]').click();
+    await page.waitForFunction(() => location.hash.startsWith('#sent/'));
+    await page.waitForFunction(
+      () => document.querySelector('div.adn .crmlog-badge')?.getAttribute('data-state') === 'logged',
+      null,
+      { timeout: 20_000 },
+    );
+    const emails = (await sandbox.emails()).slice(start);
+    assert.equal(emails.length, 1, 'exactly one email logged');
+    assert.equal(emails[0].properties.hs_email_subject, 'Re: Project kickoff');
+    const headers = JSON.parse(emails[0].properties.hs_email_headers);
+    assert.deepEqual(headers.to.map((p) => p.email), ['bob@client.example']);
+    assert.match(emails[0].properties.hs_email_text, /Monday works\./);
+    assert.deepEqual(browser.problems, [], 'no console errors from the page, content script or service worker');
+  } finally {
+    await browser.close();
+  }
+});
