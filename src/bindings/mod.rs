@@ -19,7 +19,11 @@ pub mod idb;
 #[cfg(feature = "worker")]
 pub mod mime;
 #[cfg(feature = "worker")]
+pub mod options;
+#[cfg(feature = "worker")]
 pub mod policy;
+#[cfg(feature = "worker")]
+pub mod popup;
 #[cfg(feature = "content")]
 pub mod wire;
 #[cfg(feature = "worker")]

@@ -19,7 +19,7 @@ use crate::crm::messages::ComposeDefaults;
 use crate::crm::messages::{LogState, Status, ToWorker};
 use crate::crm::outbox::{Item, ItemState, RetryPolicy, Settled, settle};
 use crate::crm::plan::{SenderSide, check_recipients, plan_outgoing};
-use crate::crm::settings::{CrmSettings, DEFAULT_CRM_URL, Lists};
+use crate::crm::settings::CrmSettings;
 use crate::crm::transport::JobEnd;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -30,11 +30,11 @@ use wasm_bindgen::prelude::*;
 /// tracking id); the settings in `chrome.storage.local`.
 const OUTBOX_DB: &str = "crmlog";
 const OUTBOX_STORE: &str = "outbox";
-const SETTINGS_KEY: &str = "settings";
+pub(super) const SETTINGS_KEY: &str = "settings";
 /// The never-log list as text (N1), validated before it is saved.
-const NEVER_LOG_KEY: &str = "never_log";
+pub(super) const NEVER_LOG_KEY: &str = "never_log";
 /// The user's other addresses (O4).
-const ALIASES_KEY: &str = "aliases";
+pub(super) const ALIASES_KEY: &str = "aliases";
 /// Whether Log / Track start on in a new compose (options page).
 const DEFAULT_LOG_KEY: &str = "default_log";
 const DEFAULT_TRACK_KEY: &str = "default_track";
@@ -149,6 +149,13 @@ pub async fn handle_message(message: JsValue) -> Result<JsValue, JsValue> {
             wasm_bindgen_futures::spawn_local(drain());
             Ok(JsValue::TRUE)
         }
+        ToWorker::Summary { today_start } => summary(&today_start).await,
+        ToWorker::Retry { tracking_id } => retry(&tracking_id).await,
+        ToWorker::Degraded {
+            site,
+            feature,
+            snippet,
+        } => super::popup::record_degraded(site, feature, snippet).await,
     }
 }
 
@@ -345,7 +352,7 @@ async fn persist(id: &str) -> Result<(), JsValue> {
 }
 
 /// The saved CRM settings, if valid.
-async fn load_settings() -> Result<Option<CrmSettings>, JsValue> {
+pub(super) async fn load_settings() -> Result<Option<CrmSettings>, JsValue> {
     let got = call(chrome::storage_get(&JsValue::from_str(SETTINGS_KEY))).await?;
     let value = js_sys::Reflect::get(&got, &JsValue::from_str(SETTINGS_KEY))?;
     if value.is_undefined() || value.is_null() {
@@ -465,7 +472,7 @@ fn schedule_wake() {
     });
 }
 
-fn chrome_msg(key: &str) -> String {
+pub(super) fn chrome_msg(key: &str) -> String {
     let m = chrome::get_message(key);
     if m.is_empty() { key.to_string() } else { m }
 }
@@ -486,7 +493,10 @@ async fn run_job(item: &Item, settings: &CrmSettings) -> JobEnd {
     }
 }
 
-async fn fetch(settings: &CrmSettings, request: &HttpRequest) -> Result<HttpResponse, String> {
+pub(super) async fn fetch(
+    settings: &CrmSettings,
+    request: &HttpRequest,
+) -> Result<HttpResponse, String> {
     let init = web_sys::RequestInit::new();
     init.set_method(request.method.as_str());
     let headers = web_sys::Headers::new().map_err(|_| "cannot build headers".to_string())?;
@@ -529,103 +539,30 @@ async fn fetch(settings: &CrmSettings, request: &HttpRequest) -> Result<HttpResp
     })
 }
 
-/// Wires the options page: fills the form from storage and saves it after
-/// validation, naming the field that is wrong.
-#[wasm_bindgen(js_name = optionsPage)]
-pub async fn options_page() -> Result<(), JsValue> {
-    let doc = crate::sites::dom::document().ok_or("no document")?;
-    let input = |id: &str| -> Result<web_sys::HtmlInputElement, JsValue> {
-        doc.get_element_by_id(id)
-            .ok_or_else(|| js_error(format!("options page lacks #{id}")))?
-            .dyn_into::<web_sys::HtmlInputElement>()
-            .map_err(|_| js_error(format!("#{id} is not an input")))
-    };
-    let url = input("crm-url")?;
-    let token = input("crm-token")?;
-    let area = |id: &str| -> Result<web_sys::HtmlTextAreaElement, JsValue> {
-        doc.get_element_by_id(id)
-            .ok_or_else(|| js_error(format!("options page lacks #{id}")))?
-            .dyn_into::<web_sys::HtmlTextAreaElement>()
-            .map_err(|_| js_error(format!("#{id} is not a text area")))
-    };
-    let aliases = area("aliases")?;
-    let never_log = area("never-log")?;
-    let form = doc
-        .get_element_by_id("settings")
-        .ok_or("options page lacks #settings")?;
-    let status = doc
-        .get_element_by_id("status")
-        .ok_or("options page lacks #status")?;
-    match load_settings().await? {
-        Some(s) => {
-            url.set_value(&s.crm_url);
-            token.set_value(&s.crm_token);
-        }
-        None => url.set_value(DEFAULT_CRM_URL),
-    }
-    let keys = js_sys::Array::of2(&NEVER_LOG_KEY.into(), &ALIASES_KEY.into());
-    let got = call(chrome::storage_get(&keys)).await?;
-    if let Some(text) = js_sys::Reflect::get(&got, &NEVER_LOG_KEY.into())?.as_string() {
-        never_log.set_value(&text);
-    }
-    if let Ok(list) = serde_wasm_bindgen::from_value::<Vec<String>>(js_sys::Reflect::get(
-        &got,
-        &ALIASES_KEY.into(),
-    )?) {
-        aliases.set_value(&list.join("\n"));
-    }
-    let on_submit = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
-        e.prevent_default();
-        let status = status.clone();
-        let show_error = |text: String| {
-            status.set_text_content(Some(&text));
-            let _ = status.set_attribute("data-state", "error");
-        };
-        let lists = match Lists::validated(&aliases.value(), &never_log.value()) {
-            Ok(l) => l,
-            Err(bad) => {
-                let line = js_sys::Array::of1(&bad.line.to_string().into());
-                show_error(chrome::get_message_with(bad.message_key, &line));
-                return;
-            }
-        };
-        match CrmSettings::validated(&url.value(), &token.value()) {
-            Err(bad) => show_error(chrome_msg(bad.message_key)),
-            Ok(settings) => {
-                wasm_bindgen_futures::spawn_local(async move {
-                    let saved = async {
-                        let entry = js_sys::Object::new();
-                        js_sys::Reflect::set(
-                            &entry,
-                            &JsValue::from_str(SETTINGS_KEY),
-                            &to_js(&settings).map_err(js_error)?,
-                        )?;
-                        js_sys::Reflect::set(
-                            &entry,
-                            &NEVER_LOG_KEY.into(),
-                            &lists.never_log.as_str().into(),
-                        )?;
-                        js_sys::Reflect::set(
-                            &entry,
-                            &ALIASES_KEY.into(),
-                            &to_js(&lists.aliases).map_err(js_error)?,
-                        )?;
-                        call(chrome::storage_set(&entry)).await?;
-                        let changed = to_js(&ToWorker::SettingsChanged).map_err(js_error)?;
-                        call(chrome::send_message(&changed)).await
-                    }
-                    .await;
-                    let (key, state) = match saved {
-                        Ok(_) => ("optionsSaved", "saved"),
-                        Err(_) => ("optionsSaveFailed", "error"),
-                    };
-                    status.set_text_content(Some(&chrome_msg(key)));
-                    let _ = status.set_attribute("data-state", state);
-                });
-            }
-        }
+/// The popup's view of the outbox (`ToWorker::Summary`), with the last
+/// degraded-feature reports.
+async fn summary(today_start: &str) -> Result<JsValue, JsValue> {
+    ensure_loaded().await?;
+    let mut summary =
+        ITEMS.with(|items| crate::crm::pages::summarize(items.borrow().values(), today_start));
+    summary.degraded = super::popup::degraded_reports().await;
+    to_js(&summary).map_err(js_error)
+}
+
+/// The user's Retry of a parked item (`ToWorker::Retry`): queued again and
+/// sent now. Answers with the item's status.
+async fn retry(tracking_id: &str) -> Result<JsValue, JsValue> {
+    ensure_loaded().await?;
+    let next = ITEMS.with(|items| {
+        items
+            .borrow()
+            .get(tracking_id)
+            .and_then(crate::crm::pages::requeued)
     });
-    form.add_event_listener_with_callback("submit", on_submit.as_ref().unchecked_ref())?;
-    on_submit.forget();
-    Ok(())
+    if let Some(next) = next {
+        let id = store_item(next);
+        persist(&id).await?;
+        wasm_bindgen_futures::spawn_local(drain());
+    }
+    to_js(&status_of(tracking_id)).map_err(js_error)
 }

@@ -22,6 +22,29 @@ pub enum ToWorker {
     },
     /// The settings changed: retry what waits for them.
     SettingsChanged,
+    /// The popup's view of the outbox (answered with `crm::pages::Summary`).
+    Summary {
+        /// The start of the user's day, as `Date.toISOString()` writes it,
+        /// for the count of emails sent today.
+        #[serde(default)]
+        today_start: String,
+    },
+    /// The user's Retry of a parked item: queue it again.
+    Retry {
+        /// The item's tracking id.
+        tracking_id: String,
+    },
+    /// A content script switched a feature off because the page no longer
+    /// matched its selectors; the popup shows the last report of each.
+    Degraded {
+        /// `gmail` or `outlook`.
+        site: String,
+        /// The feature's registry name.
+        feature: String,
+        /// Censored markup (tags kept, text and attribute values dropped).
+        #[serde(default)]
+        snippet: String,
+    },
     /// Who among these recipients will not be logged, and why (O2, O4)?
     /// Asked while composing; the snapshot's body, subject and ids may be
     /// empty. Answered with [`super::plan::RecipientCheck`].
@@ -137,6 +160,38 @@ pub struct Status {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_messages_read_as_the_pages_and_content_scripts_send_them() {
+        let m: ToWorker = serde_json::from_str(
+            r#"{"kind":"degraded","site":"gmail","feature":"log_toggle","snippet":"<div></div>"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            m,
+            ToWorker::Degraded {
+                site: "gmail".into(),
+                feature: "log_toggle".into(),
+                snippet: "<div></div>".into()
+            }
+        );
+        let m: ToWorker =
+            serde_json::from_str(r#"{"kind":"retry","tracking_id":"crml-x"}"#).unwrap();
+        assert_eq!(
+            m,
+            ToWorker::Retry {
+                tracking_id: "crml-x".into()
+            }
+        );
+        let m: ToWorker = serde_json::from_str(r#"{"kind":"summary"}"#).unwrap();
+        assert_eq!(
+            m,
+            ToWorker::Summary {
+                today_start: String::new()
+            }
+        );
+        assert!(serde_json::from_str::<ToWorker>(r#"{"kind":"retry"}"#).is_err());
+    }
 
     #[test]
     fn state_names_match_serde() {

@@ -6,6 +6,7 @@ pub mod compose;
 pub mod log;
 pub mod messages;
 pub mod outbox;
+pub mod pages;
 pub mod plan;
 pub mod settings;
 pub mod transport;
