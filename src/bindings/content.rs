@@ -34,7 +34,7 @@ pub fn start() -> Result<(), JsValue> {
                     && let Some(compose) = Compose::around(&target)
                     && compose.is_recipient_change(&target)
                 {
-                    features::run("recipient_check", &compose.root, || {
+                    features::run("never_log_warning", &compose.root, || {
                         features::recipient_check::schedule(&compose)
                     });
                 }
