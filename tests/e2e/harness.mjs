@@ -349,8 +349,11 @@ export async function fillAndSendOutlook(page, compose, toggle, { to = [], cc = 
   if (subject !== undefined) await compose.locator('input[aria-label="Add a subject"]').fill(subject);
   await compose.locator('div[contenteditable=true][aria-multiline=true]').click();
   await page.keyboard.type(body);
-  if (via === 'shortcut') await page.keyboard.press('Control+Enter');
-  else await compose.locator('button[name=Send]').click();
+  // A pop-out window closes itself on Send, possibly while Playwright is
+  // still finishing the click: that is the Send succeeding, not an error.
+  const closedBySend = (e) => { if (!page.isClosed()) throw e; };
+  if (via === 'shortcut') await page.keyboard.press('Control+Enter').catch(closedBySend);
+  else await compose.locator('button[name=Send]').click({ noWaitAfter: true }).catch(closedBySend);
 }
 
 /** Writes and sends a new email in Outlook; waits for the sent message. */
