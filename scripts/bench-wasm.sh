@@ -9,4 +9,7 @@ cd "$root"
 cargo build --target wasm32-unknown-unknown --lib --profile wasm --features worker
 wasm-bindgen --target nodejs --out-dir target/bench-wasm --out-name crmlog \
   target/wasm32-unknown-unknown/wasm/crmlog.wasm
+# The repository's package.json declares ES modules; the nodejs glue is
+# CommonJS.
+echo '{"type": "commonjs"}' > target/bench-wasm/package.json
 node benches/mime_wasm.mjs
