@@ -129,7 +129,7 @@ export async function serveGmail(context, { csp, reports = [], origin = 'https:/
 }
 
 /** Chromium (Debian's, never a downloaded one) with the unpacked extension. */
-export async function launch({ headless = true, profile: kept } = {}) {
+export async function launch({ headless = true, profile: kept, lang } = {}) {
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) throw new Error('dist/chrome is missing: run scripts/build.sh');
   // A given profile is kept (to restart the browser on it); a fresh one is
   // removed on close.
@@ -142,7 +142,10 @@ export async function launch({ headless = true, profile: kept } = {}) {
       '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run', '--disable-quic',
       `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`,
+      // The browser's UI language, which chrome.i18n follows.
+      ...(lang ? [`--lang=${lang}`] : []),
     ],
+    ...(lang ? { locale: lang, env: { ...process.env, LANGUAGE: lang, LANG: `${lang.replace('-', '_')}.UTF-8` } } : {}),
   });
   const problems = [];
   const watch = (source) => (msg) => {
