@@ -89,12 +89,7 @@ pub async fn handle_message(message: JsValue) -> Result<JsValue, JsValue> {
                 }
                 Ok(side) => {
                     let plan = plan_outgoing(request.clone(), &side).map_err(js_error)?;
-                    let codes: Vec<String> = plan
-                        .decision
-                        .reasons
-                        .iter()
-                        .map(|r| r.code.as_str().to_string())
-                        .collect();
+                    let codes = reason_codes(&plan.decision);
                     match plan.request {
                         None => Item::refused(request, codes),
                         Some(request) => {
@@ -219,6 +214,15 @@ async fn sender_side() -> Result<SenderSide, String> {
     side
 }
 
+/// The decision's reason codes, as an outbox item keeps them.
+fn reason_codes(decision: &crate::policy::Decision) -> Vec<String> {
+    decision
+        .reasons
+        .iter()
+        .map(|r| r.code.as_str().to_string())
+        .collect()
+}
+
 /// "Log this email" (rules M): decides the raw message, then queues it
 /// like a sent email — once per Message-ID — or answers why not.
 async fn log_raw(raw: &[u8], user: &str) -> Result<JsValue, JsValue> {
@@ -232,12 +236,7 @@ async fn log_raw(raw: &[u8], user: &str) -> Result<JsValue, JsValue> {
         .as_string()
         .unwrap_or_default();
     let plan = crate::crm::plan::plan_manual(raw, user, &side, &fresh, &now).map_err(js_error)?;
-    let codes: Vec<String> = plan
-        .decision
-        .reasons
-        .iter()
-        .map(|r| r.code.as_str().to_string())
-        .collect();
+    let codes = reason_codes(&plan.decision);
     let Some(request) = plan.request else {
         // Refused: nothing is stored or sent; the answer says why.
         return to_js(&Status {

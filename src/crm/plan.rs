@@ -35,19 +35,27 @@ pub struct SenderSide {
     pub never_log: Vec<String>,
 }
 
+impl SenderSide {
+    /// The account the rules see from this side: one user (`user` and the
+    /// aliases) with email access, and the never-log list.
+    fn account(&self, user: &str) -> Account {
+        Account {
+            users: vec![User {
+                id: ME.into(),
+                email: normalize(user),
+                aliases: self.aliases.iter().map(|a| normalize(a)).collect(),
+                email_access: true,
+                inboxes: Vec::new(),
+            }],
+            never_log: self.never_log.clone(),
+            ..Account::default()
+        }
+    }
+}
+
 /// Decides `request` (Log on) and strips what may not leave.
 pub fn plan_outgoing(request: LogRequest, side: &SenderSide) -> Result<Plan, String> {
-    let account = Account {
-        users: vec![User {
-            id: ME.into(),
-            email: normalize(&request.from.address),
-            aliases: side.aliases.iter().map(|a| normalize(a)).collect(),
-            email_access: true,
-            inboxes: Vec::new(),
-        }],
-        never_log: side.never_log.clone(),
-        ..Account::default()
-    };
+    let account = side.account(&request.from.address);
     let list = |parties: &[super::log::Party]| parties.iter().map(|p| p.address.clone()).collect();
     // S1: the UTF-8 bytes of the text and HTML bodies together.
     let body_bytes = (request.text.len() + request.html.len()) as u64;
@@ -106,17 +114,7 @@ pub fn plan_manual(
     fresh_id: &str,
     now: &str,
 ) -> Result<ManualPlan, String> {
-    let account = Account {
-        users: vec![User {
-            id: ME.into(),
-            email: normalize(user),
-            aliases: side.aliases.iter().map(|a| normalize(a)).collect(),
-            email_access: true,
-            inboxes: Vec::new(),
-        }],
-        never_log: side.never_log.clone(),
-        ..Account::default()
-    };
+    let account = side.account(user);
     let event = Event::Manual(crate::policy::Manual {
         raw: raw.to_vec(),
         user: ME.into(),
@@ -155,19 +153,13 @@ pub fn plan_manual(
                     && !excluded.contains(&normalize(&m.address))
                     && list.check(&m.address).is_none()
             })
-            .map(|m| Party {
-                address: m.address.clone(),
-                name: m.name.clone(),
-            })
+            .map(party)
             .collect()
     };
     let from = message
         .from
         .first()
-        .map(|m| Party {
-            address: m.address.clone(),
-            name: m.name.clone(),
-        })
+        .map(party)
         .ok_or("the message has no sender")?;
     let text = match (&message.text, &message.html) {
         (Some(t), _) => t.clone(),
@@ -191,6 +183,13 @@ pub fn plan_manual(
         request: Some(request),
         message_id,
     })
+}
+
+fn party(m: &crate::mime::Mailbox) -> Party {
+    Party {
+        address: m.address.clone(),
+        name: m.name.clone(),
+    }
 }
 
 /// What a compose shows while the user adds recipients (O2, O4): who will

@@ -10,6 +10,7 @@ import { join, resolve, dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const EXTENSION_DIR = join(ROOT, 'dist/chrome');
@@ -101,23 +102,25 @@ export function strictCsp(nonce, reportUri) {
   ].join('; ');
 }
 
-/** Serves the Gmail replica as https://mail.google.com (or `origin`, where
- * the extension does not run, for baselines), with `csp` (a function of the
- * nonce) when given. */
-export async function serveGmail(context, { csp, reports = [], origin = 'https://mail.google.com' } = {}) {
+/** Serves a replica's folder `dir` as `origin`: pages (`isPage(path)`) are
+ * its mail.html with a fresh nonce and `csp` (a function of the nonce) when
+ * given; `/_/replica/<name>.js|.css` its script and style; a POST to
+ * `reportUri`'s path is a CSP report, kept in `reports`. */
+async function serveReplica(context, { dir, name, origin, reportUri, isPage, csp, reports }) {
   const files = {
-    '/_/replica/gmail.js': ['application/javascript', readFileSync(join(GMAIL, 'gmail.js'))],
-    '/_/replica/gmail.css': ['text/css', readFileSync(join(GMAIL, 'gmail.css'))],
+    [`/_/replica/${name}.js`]: ['application/javascript', readFileSync(join(dir, `${name}.js`))],
+    [`/_/replica/${name}.css`]: ['text/css', readFileSync(join(dir, `${name}.css`))],
   };
+  const reportPath = new URL(reportUri).pathname;
   await context.route(`${origin}/**`, (route) => {
     const url = new URL(route.request().url());
-    if (url.pathname === new URL(CSP_REPORT_URI).pathname) {
+    if (url.pathname === reportPath) {
       reports.push({ type: route.request().headers()['content-type'], body: route.request().postData() });
       return route.fulfill({ status: 204, body: '' });
     }
-    if (url.pathname.startsWith('/mail/')) {
+    if (isPage(url.pathname)) {
       const nonce = randomBytes(16).toString('base64');
-      const html = readFileSync(join(GMAIL, 'mail.html'), 'utf8').replaceAll('{{NONCE}}', nonce);
+      const html = readFileSync(join(dir, 'mail.html'), 'utf8').replaceAll('{{NONCE}}', nonce);
       const headers = { 'content-type': 'text/html; charset=utf-8' };
       if (csp) headers['content-security-policy'] = csp(nonce);
       return route.fulfill({ status: 200, headers, body: html });
@@ -126,6 +129,42 @@ export async function serveGmail(context, { csp, reports = [], origin = 'https:/
     if (file) return route.fulfill({ status: 200, headers: { 'content-type': file[0] }, body: file[1] });
     return route.fulfill({ status: 404, body: '' });
   });
+}
+
+/** Serves the Gmail replica as https://mail.google.com (or `origin`, where
+ * the extension does not run, for baselines), with `csp` (a function of the
+ * nonce) when given. */
+export async function serveGmail(context, { csp, reports = [], origin = 'https://mail.google.com' } = {}) {
+  await serveReplica(context, {
+    dir: GMAIL, name: 'gmail', origin, reportUri: CSP_REPORT_URI, csp, reports,
+    isPage: (path) => path.startsWith('/mail/'),
+  });
+}
+
+/** Watches `page` for CSP violations it sees itself; returns their list. */
+export async function watchCspViolations(page) {
+  const violations = [];
+  await page.exposeFunction('__cspViolation', (v) => violations.push(v));
+  await page.evaluate(() => document.addEventListener('securitypolicyviolation',
+    (e) => window.__cspViolation(`${e.violatedDirective} ${e.sourceFile}`)));
+  return violations;
+}
+
+/** Under a strict CSP: asserts that neither the page nor the report
+ * endpoint saw a violation, then proves the channel works — a WebAssembly
+ * compile in the page itself is refused and reported — so the silence
+ * means something. The control's console errors are taken out of
+ * `browser.problems`. */
+export async function assertCspSilentThenControl(page, browser, violations, reports) {
+  await page.waitForTimeout(500);
+  assert.deepEqual(violations, []);
+  assert.deepEqual(reports, []);
+  await page.evaluate(() => WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).catch(() => {}));
+  for (let i = 0; i < 50 && (reports.length === 0 || violations.length === 0); i++) await page.waitForTimeout(100);
+  assert.ok(reports.length > 0, 'the CSP report channel did not deliver the control violation');
+  assert.ok(violations.length > 0, 'the page saw the control violation');
+  browser.problems.splice(0, browser.problems.length,
+    ...browser.problems.filter((p) => !p.includes('WebAssembly') && !p.includes('wasm-unsafe-eval')));
 }
 
 /** Chromium (Debian's, never a downloaded one) with the unpacked extension. */
@@ -273,26 +312,9 @@ export const OUTLOOK_CSP_REPORT_URI = 'https://outlook.office.com/_/csp-report';
  * every /mail/… path (inbox, items, Sent Items, the pop-out's deeplink) is
  * the replica page, with `csp` (a function of the nonce) when given. */
 export async function serveOutlook(context, { csp, reports = [], origin = 'https://outlook.office.com' } = {}) {
-  const files = {
-    '/_/replica/outlook.js': ['application/javascript', readFileSync(join(OUTLOOK, 'outlook.js'))],
-    '/_/replica/outlook.css': ['text/css', readFileSync(join(OUTLOOK, 'outlook.css'))],
-  };
-  await context.route(`${origin}/**`, (route) => {
-    const url = new URL(route.request().url());
-    if (url.pathname === new URL(OUTLOOK_CSP_REPORT_URI).pathname) {
-      reports.push({ type: route.request().headers()['content-type'], body: route.request().postData() });
-      return route.fulfill({ status: 204, body: '' });
-    }
-    if (url.pathname === '/mail' || url.pathname.startsWith('/mail/')) {
-      const nonce = randomBytes(16).toString('base64');
-      const html = readFileSync(join(OUTLOOK, 'mail.html'), 'utf8').replaceAll('{{NONCE}}', nonce);
-      const headers = { 'content-type': 'text/html; charset=utf-8' };
-      if (csp) headers['content-security-policy'] = csp(nonce);
-      return route.fulfill({ status: 200, headers, body: html });
-    }
-    const file = files[url.pathname];
-    if (file) return route.fulfill({ status: 200, headers: { 'content-type': file[0] }, body: file[1] });
-    return route.fulfill({ status: 404, body: '' });
+  await serveReplica(context, {
+    dir: OUTLOOK, name: 'outlook', origin, reportUri: OUTLOOK_CSP_REPORT_URI, csp, reports,
+    isPage: (path) => path === '/mail' || path.startsWith('/mail/'),
   });
 }
 
