@@ -76,20 +76,49 @@ pub fn take_last_error() -> bool {
     })
 }
 
+#[wasm_bindgen(
+    inline_js = "export function fetch_raw_then_send(url, message, callback) {
+  fetch(url, { credentials: 'include' })
+    .then((r) => (r.ok ? r.text() : Promise.reject(new Error(String(r.status)))))
+    .then((raw) => { message.raw = raw; chrome.runtime.sendMessage(message, callback); },
+      () => callback(undefined));
+}"
+)]
+extern "C" {
+    /// Downloads `url` (the page's own origin, with its cookies) as text,
+    /// sets it as `message.raw` and sends the message to the service
+    /// worker; `callback` gets the reply, or `undefined` when the download
+    /// failed. The raw message goes from the browser's fetch straight into
+    /// the message: it is never copied into the content script's memory.
+    #[wasm_bindgen(catch)]
+    fn fetch_raw_then_send(url: &str, message: &JsValue, callback: &JsValue)
+    -> Result<(), JsValue>;
+}
+
 /// Sends `message` to the service worker and calls `then` with the reply
 /// (`None` when the worker could not be reached). No async runtime needed.
 pub fn send_then(message: &JsValue, then: impl FnOnce(Option<JsValue>) + 'static) {
-    send_boxed(message, Box::new(then));
+    send_boxed(None, message, Box::new(then));
 }
 
-// One instance of the callback glue for every caller (the generic wrapper
-// above only boxes): each instance costs the content script ~1 KB.
-fn send_boxed(message: &JsValue, then: Box<dyn FnOnce(Option<JsValue>)>) {
+/// Like [`send_then`], with the text downloaded from `url` as the
+/// message's `raw` first (`None` to `then` when either step failed).
+pub fn fetch_then_send(url: &str, message: &JsValue, then: impl FnOnce(Option<JsValue>) + 'static) {
+    send_boxed(Some(url), message, Box::new(then));
+}
+
+// One instance of the callback glue for every caller (the generic wrappers
+// above only box): each instance costs the content script ~1 KB.
+fn send_boxed(url: Option<&str>, message: &JsValue, then: Box<dyn FnOnce(Option<JsValue>)>) {
     let callback = Closure::once_into_js(move |reply: JsValue| {
-        let failed = take_last_error();
+        let failed = take_last_error() || reply.is_undefined();
         then((!failed).then_some(reply));
     });
-    if send_message_then(message, &callback).is_err() {
+    let sent = match url {
+        Some(url) => fetch_raw_then_send(url, message, &callback),
+        None => send_message_then(message, &callback),
+    };
+    if sent.is_err() {
         // The extension context is gone (extension reloaded): nothing to do
         // in this page any more.
     }

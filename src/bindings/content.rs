@@ -101,10 +101,21 @@ fn scan(el: &Element) {
         features::run("status_badge", &view.root, || {
             features::status_badge::attach(&view)
         });
+        features::run("message_actions", &view.root, || {
+            features::message_actions::attach(&view)
+        });
     }
 }
 
 fn on_click(target: &Element) {
+    if crate::sites::dom::closest(target, features::message_actions::BUTTON_SELECTOR).is_some() {
+        if let Some(view) = MessageView::around(target) {
+            features::run("message_actions", &view.root, || {
+                features::message_actions::log_this(&view)
+            });
+        }
+        return;
+    }
     let Some(compose) = Compose::around(target) else {
         return;
     };

@@ -46,6 +46,13 @@ pub fn defaults_message() -> Result<JsValue, JsValue> {
 }
 
 fn snapshot_message(kind: &str, s: &ComposeSnapshot) -> Result<JsValue, JsValue> {
+    let message = Object::new();
+    set(&message, "kind", &kind.into())?;
+    set(&message, "snapshot", &snapshot_object(s)?)?;
+    Ok(message.into())
+}
+
+fn snapshot_object(s: &ComposeSnapshot) -> Result<JsValue, JsValue> {
     let snapshot = Object::new();
     set(&snapshot, "tracking_id", &s.tracking_id.as_str().into())?;
     set(&snapshot, "from", &s.from.as_str().into())?;
@@ -56,9 +63,30 @@ fn snapshot_message(kind: &str, s: &ComposeSnapshot) -> Result<JsValue, JsValue>
     set(&snapshot, "html", &s.html.as_str().into())?;
     set(&snapshot, "text", &s.text.as_str().into())?;
     set(&snapshot, "sent_at", &s.sent_at.as_str().into())?;
+    Ok(snapshot.into())
+}
+
+/// `ToWorker::LogRaw` (`place` `None`) or `ToWorker::Reply`: `shown` is
+/// what the page shows of the message; without it the raw message is added
+/// as `raw` on its way (`chrome::fetch_then_send`).
+pub fn source_message(
+    shown: Option<&ComposeSnapshot>,
+    user: &str,
+    place: Option<&str>,
+) -> Result<JsValue, JsValue> {
     let message = Object::new();
-    set(&message, "kind", &kind.into())?;
-    set(&message, "snapshot", &snapshot)?;
+    if let Some(s) = shown {
+        set(&message, "shown", &snapshot_object(s)?)?;
+    }
+    set(
+        &message,
+        "kind",
+        &(if place.is_some() { "reply" } else { "log_raw" }).into(),
+    )?;
+    set(&message, "user", &user.into())?;
+    if let Some(place) = place {
+        set(&message, "place", &place.into())?;
+    }
     Ok(message.into())
 }
 

@@ -137,7 +137,16 @@ pub async fn handle_message(message: JsValue) -> Result<JsValue, JsValue> {
             to_js(&check_recipients(&snapshot, &side)).map_err(js_error)
         }
         ToWorker::ComposeDefaults => to_js(&compose_defaults().await?).map_err(js_error),
-        ToWorker::LogRaw { raw, user } => log_raw(raw.as_bytes(), &user).await,
+        ToWorker::LogRaw { raw, shown, user } => {
+            let raw = source(raw, shown.as_ref());
+            log_raw(raw.as_bytes(), &user_of(&user)).await
+        }
+        ToWorker::Reply {
+            raw,
+            shown,
+            user,
+            place,
+        } => reply(&source(raw, shown.as_ref()), &user_of(&user), &place).await,
         ToWorker::SettingsChanged => {
             PAUSED.set(false);
             SIDE.with(|s| s.borrow_mut().take());
@@ -275,6 +284,152 @@ async fn log_raw(raw: &[u8], user: &str) -> Result<JsValue, JsValue> {
         }
     };
     to_js(&status_of(&id)).map_err(js_error)
+}
+
+/// The message as raw text: the page's raw source, else what it shows
+/// (Outlook's reading pane) written as a message.
+fn source(raw: String, shown: Option<&crate::crm::compose::ComposeSnapshot>) -> String {
+    match shown {
+        Some(shown) if raw.is_empty() => crate::crm::compose::shown_to_raw(shown),
+        _ => raw,
+    }
+}
+
+/// The signed-in address in the page text the content script sends.
+fn user_of(text: &str) -> String {
+    crate::crm::plan::user_address(text).unwrap_or_default()
+}
+
+/// A message shown in a thread crmlog logged (`ToWorker::Reply`): the
+/// logged email itself gets its Message-ID recorded; a reply is judged by
+/// rules R and, with "log replies from the browser", logged once.
+async fn reply(raw: &str, user: &str, place: &str) -> Result<JsValue, JsValue> {
+    use crate::crm::plan::{KnownThread, ReplyPlace, place_of, plan_reply};
+    ensure_loaded().await?;
+    let message = crate::mime::parse(raw.as_bytes());
+    let from_user = message
+        .from
+        .first()
+        .is_some_and(|m| crate::crm::log::normalize(&m.address) == user);
+    // The logged email as the mail UI shows it after Send: its Message-ID
+    // goes with its tracking id, so replies are found by their headers
+    // (spec/tracking.md, "After send"). Only a message the user sent: a
+    // reply quoting ours carries our id too.
+    if from_user && let Some(id) = crate::tracking::find(&message).id() {
+        let id = id.to_string();
+        let record = ITEMS.with(|items| {
+            let mut items = items.borrow_mut();
+            let item = items.get_mut(&id)?;
+            if item.message_id.is_none() && message.message_id.is_some() {
+                item.message_id = message.message_id.clone();
+                return Some(true);
+            }
+            Some(false)
+        });
+        match record {
+            Some(true) => persist(&id).await?,
+            Some(false) => {}
+            None => return to_js(&unknown(String::new())).map_err(js_error),
+        }
+        return to_js(&status_of(&id)).map_err(js_error);
+    }
+    let side = sender_side().await.map_err(js_error)?;
+    // R1: the emails sent from this browser that were or are being logged.
+    let threads: Vec<KnownThread> = ITEMS.with(|items| {
+        items
+            .borrow()
+            .values()
+            .filter(|i| {
+                matches!(
+                    i.state,
+                    ItemState::Done | ItemState::Queued | ItemState::Sending
+                ) && i.request.direction == crate::policy::Direction::Email
+            })
+            .map(|i| KnownThread {
+                tracking_id: i.key().to_string(),
+                message_id: i.message_id.clone(),
+            })
+            .collect()
+    });
+    // R5: only the CRM knows its contacts.
+    let sender: Vec<String> = message
+        .from
+        .first()
+        .map(|m| crate::crm::log::normalize(&m.address))
+        .into_iter()
+        .filter(|a| !a.is_empty())
+        .collect();
+    let contacts = match contacts_among(&sender).await {
+        Ok(found) => found,
+        Err(problem) => return to_js(&unknown(problem)).map_err(js_error),
+    };
+    let (folder, provider) = place_of(place);
+    let place = ReplyPlace { folder, provider };
+    let decision = match plan_reply(raw.as_bytes(), user, place, &side, &threads, &contacts) {
+        Ok(Some(decision)) => decision,
+        // The user's own message: nothing to say about it.
+        Ok(None) => return to_js(&unknown(String::new())).map_err(js_error),
+        Err(problem) => return to_js(&unknown(problem)).map_err(js_error),
+    };
+    if !decision.logged {
+        return to_js(&Status {
+            state: LogState::Refused,
+            email_id: None,
+            error: None,
+            reasons: reason_codes(&decision),
+            tracking_id: String::new(),
+        })
+        .map_err(js_error);
+    }
+    if log_replies().await {
+        // Logged once per Message-ID, by the same path as "Log this email".
+        return log_raw(raw.as_bytes(), user).await;
+    }
+    to_js(&Status {
+        state: LogState::Loggable,
+        email_id: None,
+        error: None,
+        reasons: Vec::new(),
+        tracking_id: String::new(),
+    })
+    .map_err(js_error)
+}
+
+/// A status with nothing known, carrying `error` when something failed.
+fn unknown(error: String) -> Status {
+    Status {
+        state: LogState::Unknown,
+        email_id: None,
+        error: (!error.is_empty()).then_some(error),
+        reasons: Vec::new(),
+        tracking_id: String::new(),
+    }
+}
+
+/// Which of `addresses` the CRM has as contacts (one batch read).
+async fn contacts_among(addresses: &[String]) -> Result<Vec<String>, String> {
+    if addresses.is_empty() {
+        return Ok(Vec::new());
+    }
+    let settings = load_settings()
+        .await
+        .ok()
+        .flatten()
+        .ok_or_else(|| chrome_msg("errorNotConfigured"))?;
+    let response = fetch(&settings, &crate::crm::log::read_contacts(addresses)).await?;
+    crate::crm::log::contacts_found(&response).map_err(|e| e.to_string())
+}
+
+/// The options' "log replies from the browser".
+async fn log_replies() -> bool {
+    let key = JsValue::from_str(crate::crm::pages::LOG_REPLIES_KEY);
+    match call(chrome::storage_get(&key)).await {
+        Ok(got) => js_sys::Reflect::get(&got, &key)
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false),
+        Err(_) => false,
+    }
 }
 
 /// The Log and Track defaults and the pixel base URL for a new compose.

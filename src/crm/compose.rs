@@ -88,6 +88,60 @@ pub fn parties(entries: &[String], seen: &mut BTreeSet<String>) -> Vec<Party> {
     out
 }
 
+/// A message as the page shows it (Outlook's reading pane, which offers no
+/// raw source), written as an RFC 5322 message so that the rules read it
+/// like any other: From, To, Cc, Subject and the HTML body. Entries may
+/// carry the page's label ("From: Bob <bob@x>"); entries without an address
+/// (a name only) are dropped, as in a compose. Line breaks in the page's
+/// text never become header lines.
+pub fn shown_to_raw(shown: &ComposeSnapshot) -> String {
+    fn one_line(text: &str) -> String {
+        text.chars()
+            .map(|c| if c == '\r' || c == '\n' { ' ' } else { c })
+            .collect()
+    }
+    fn entry(text: &str) -> Option<String> {
+        // A label before the person ("From: ", "Von: ") ends with a colon
+        // before any `<` or `@`.
+        let text = match text.find(':') {
+            Some(colon) if !text[..colon].contains(['<', '@']) => &text[colon + 1..],
+            _ => text,
+        };
+        let p = parse_party(text)?;
+        Some(match p.name {
+            Some(name) => format!("\"{}\" <{}>", one_line(&name).replace('"', "'"), p.address),
+            None => p.address,
+        })
+    }
+    fn list(entries: &[String]) -> String {
+        let mut seen = BTreeSet::new();
+        entries
+            .iter()
+            .filter_map(|e| entry(e))
+            .filter(|e| seen.insert(e.clone()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+    let mut raw = String::new();
+    for (name, value) in [
+        ("From", entry(&shown.from).unwrap_or_default()),
+        ("To", list(&shown.to)),
+        ("Cc", list(&shown.cc)),
+        ("Subject", one_line(shown.subject.trim())),
+    ] {
+        if !value.is_empty() {
+            raw.push_str(name);
+            raw.push_str(": ");
+            raw.push_str(&value);
+            raw.push_str("\r\n");
+        }
+    }
+    raw.push_str("MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n");
+    raw.push_str("Content-Transfer-Encoding: 8bit\r\n\r\n");
+    raw.push_str(&shown.html);
+    raw
+}
+
 /// Builds and validates the logging request for a compose.
 pub fn build_log_request(snapshot: &ComposeSnapshot) -> Result<LogRequest, InvalidRequest> {
     let from = parse_party(&snapshot.from).ok_or_else(|| InvalidRequest {
@@ -198,5 +252,34 @@ mod tests {
         s.to = vec!["not an address".into()];
         s.cc.clear();
         assert_eq!(build_log_request(&s).unwrap_err().field, "to");
+    }
+
+    #[test]
+    fn what_the_pane_shows_reads_back_as_a_message() {
+        let shown = ComposeSnapshot {
+            tracking_id: String::new(),
+            from: "From: Bob Jones <Bob@Client.example>".into(),
+            to: vec!["To: Anna K <anna@acme.example>".into(), "Carol".into()],
+            cc: vec!["ceo@client.example".into()],
+            bcc: Vec::new(),
+            subject: "Re: Offer\r\nBcc: evil@x.example".into(),
+            html: "<p>Thanks</p>".into(),
+            text: String::new(),
+            sent_at: String::new(),
+        };
+        let raw = shown_to_raw(&shown);
+        let m = crate::mime::parse(raw.as_bytes());
+        assert_eq!(m.from[0].address, "bob@client.example");
+        assert_eq!(m.from[0].name.as_deref(), Some("Bob Jones"));
+        let to: Vec<&str> = m.to.iter().map(|b| b.address.as_str()).collect();
+        assert_eq!(
+            to,
+            ["anna@acme.example"],
+            "a name without an address is dropped"
+        );
+        assert_eq!(m.cc[0].address, "ceo@client.example");
+        assert!(m.bcc.is_empty(), "no header injection from page text");
+        assert_eq!(m.subject.as_deref(), Some("Re: Offer  Bcc: evil@x.example"));
+        assert!(m.html.unwrap_or_default().contains("Thanks"));
     }
 }

@@ -520,19 +520,7 @@ impl LogJob {
             return self.create_email();
         }
         self.state = State::ReadContacts { reread };
-        let body = BatchReadRequest {
-            id_property: Some("email".into()),
-            inputs: self
-                .timeline
-                .iter()
-                .map(|a| ObjectRef { id: a.clone() })
-                .collect(),
-            properties: vec!["email".into(), "firstname".into(), "lastname".into()],
-        };
-        Step::Send(post(
-            format!("{}/batch/read", objects_path("contacts")),
-            &body,
-        ))
+        Step::Send(read_contacts(&self.timeline))
     }
 
     fn create_contacts(&mut self, missing: Vec<String>) -> Step {
@@ -609,6 +597,32 @@ impl LogJob {
             },
         ))
     }
+}
+
+/// The batch read of contacts by address (`idProperty=email`): the log
+/// job's first step, and the service worker's question "is this reply's
+/// sender a contact?" (R5).
+pub fn read_contacts(addresses: &[String]) -> HttpRequest {
+    let body = BatchReadRequest {
+        id_property: Some("email".into()),
+        inputs: addresses
+            .iter()
+            .map(|a| ObjectRef { id: a.clone() })
+            .collect(),
+        properties: vec!["email".into(), "firstname".into(), "lastname".into()],
+    };
+    post(format!("{}/batch/read", objects_path("contacts")), &body)
+}
+
+/// The addresses (normalised) of the contacts a [`read_contacts`] answer
+/// found; a 207 lists the others under `errors`.
+pub fn contacts_found(response: &HttpResponse) -> Result<Vec<String>, LogError> {
+    let batch: BatchResult = parse_ok(response)?;
+    Ok(batch
+        .results
+        .iter()
+        .filter_map(|c| c.property("email").map(normalize))
+        .collect())
 }
 
 fn post<T: Serialize>(path: String, body: &T) -> HttpRequest {

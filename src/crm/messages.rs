@@ -57,11 +57,36 @@ pub enum ToWorker {
     /// "Log this email": log a raw RFC 5322 message by the rules M.
     /// Answered with a [`Status`] whose `tracking_id` names the item.
     LogRaw {
-        /// The raw message as text (the mail UI's original-message view).
+        /// The raw message as text (the mail UI's original-message view);
+        /// empty when `shown` stands in for it.
+        #[serde(default)]
         raw: String,
-        /// The signed-in address, as the page shows it; with the aliases
-        /// from the options it tells a sent message from a received one (M2).
+        /// What the page shows of the message, where the site offers no
+        /// raw source (Outlook's reading pane).
+        #[serde(default)]
+        shown: Option<ComposeSnapshot>,
+        /// The signed-in address, or page text holding it (the page title);
+        /// with the aliases from the options it tells a sent message from a
+        /// received one (M2).
         user: String,
+    },
+    /// A message shown in a thread that holds an email crmlog logged: may
+    /// rules R log it, and (with "log replies from the browser") log it
+    /// once. For the logged email itself, records its Message-ID against
+    /// its tracking id (spec/tracking.md, "After send"). Answered with a
+    /// [`Status`]; `Unknown` for the user's own messages.
+    Reply {
+        /// The raw message; empty when `shown` stands in for it.
+        #[serde(default)]
+        raw: String,
+        /// What the page shows of it (see `LogRaw`).
+        #[serde(default)]
+        shown: Option<ComposeSnapshot>,
+        /// The signed-in address, or page text holding it.
+        user: String,
+        /// `location.pathname` + `location.hash`: the folder the page shows
+        /// (R6) and which site it is.
+        place: String,
     },
 }
 
@@ -95,6 +120,9 @@ pub enum LogState {
     Parked,
     /// The rules refused it; nothing was sent (`reasons` say why).
     Refused,
+    /// A reply rules R let be logged, left to the CRM's connected inbox
+    /// ("log replies from the browser" is off).
+    Loggable,
     /// The service worker has no record of this id.
     Unknown,
 }
@@ -108,6 +136,7 @@ impl LogState {
             LogState::Logged => "logged",
             LogState::Parked => "parked",
             LogState::Refused => "refused",
+            LogState::Loggable => "loggable",
             LogState::Unknown => "unknown",
         }
     }
@@ -120,6 +149,7 @@ impl LogState {
             LogState::Logged,
             LogState::Parked,
             LogState::Refused,
+            LogState::Loggable,
             LogState::Unknown,
         ]
         .into_iter()
@@ -201,6 +231,7 @@ mod tests {
             LogState::Logged,
             LogState::Parked,
             LogState::Refused,
+            LogState::Loggable,
             LogState::Unknown,
         ] {
             assert_eq!(

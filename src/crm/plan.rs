@@ -10,7 +10,10 @@
 
 use super::compose::{ComposeSnapshot, parties};
 use super::log::{LogRequest, Party, normalize};
-use crate::policy::{Account, Decision, Event, Excluded, Outgoing, User, decide};
+use crate::policy::{
+    Account, Contact, Decision, Event, Excluded, Inbox, LoggedThread, Outgoing, Provider, Reply,
+    User, decide,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -183,6 +186,133 @@ pub fn plan_manual(
         request: Some(request),
         message_id,
     })
+}
+
+/// An email this browser logged (or is logging), as a thread a reply may
+/// belong to (R1, R11): its tracking id and, once the mail UI showed the
+/// sent message, its Message-ID.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KnownThread {
+    /// The tracking id of the logged email.
+    pub tracking_id: String,
+    /// Its Message-ID with angle brackets, once recorded (spec/tracking.md,
+    /// "After send").
+    pub message_id: Option<String>,
+}
+
+/// Where a reply shown in the mail UI sits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReplyPlace<'a> {
+    /// The folder the page shows it in (R6), e.g. `INBOX` or `Spam`.
+    pub folder: &'a str,
+    /// The provider of the signed-in mailbox (Gmail, Office 365).
+    pub provider: Provider,
+}
+
+/// Where the page shows a message, from its `location.pathname` and
+/// `location.hash`: the folder for R6 and the provider of the mailbox.
+/// Gmail (`/mail/u/N/#<view>/…`) and Outlook (`/mail/[N/]<folder>/…`) show
+/// a whole conversation across folders, so a message seen from Sent, a
+/// label or a search counts as in the Inbox; Spam/Junk and Trash/Deleted
+/// Items are told apart (docs/compose.md, "Replies").
+pub fn place_of(location: &str) -> (&'static str, Provider) {
+    let (path, hash) = location.split_once('#').unwrap_or((location, ""));
+    let gmail = path.starts_with("/mail/u/");
+    let view = if gmail {
+        hash.split('/').next().unwrap_or("")
+    } else {
+        path.trim_start_matches("/mail/")
+            .split('/')
+            .find(|s| !s.is_empty() && !s.bytes().all(|b| b.is_ascii_digit()))
+            .unwrap_or("")
+    };
+    let folder = match view.to_ascii_lowercase().as_str() {
+        "spam" | "junkemail" | "junk" => "Spam",
+        "trash" | "deleteditems" | "bin" => "Trash",
+        _ => "INBOX",
+    };
+    let provider = if gmail {
+        Provider::Gmail
+    } else {
+        Provider::Office365
+    };
+    (folder, provider)
+}
+
+/// The signed-in address in page text (Gmail's title "Inbox - anna@… -
+/// Gmail", Outlook's account header): the first plausible address.
+pub fn user_address(text: &str) -> Option<String> {
+    text.split(|c: char| c.is_whitespace() || "()<>,;\"'".contains(c))
+        .find(|t| super::log::is_plausible_address(t))
+        .map(normalize)
+}
+
+/// Decides whether rules R let a message shown in a thread be logged, with
+/// what the sender's side knows: the signed-in mailbox (`user`) stands for
+/// the connected inbox the reply was delivered to (R3, R4; whether the CRM
+/// really has it connected is the CRM's to know), `threads` are the emails
+/// logged from this browser, `contacts` the addresses the CRM reported as
+/// contacts (R5). `None` when the message is the user's own (From is one of
+/// the user's addresses): it is no reply to judge.
+pub fn plan_reply(
+    raw: &[u8],
+    user: &str,
+    place: ReplyPlace<'_>,
+    side: &SenderSide,
+    threads: &[KnownThread],
+    contacts: &[String],
+) -> Result<Option<Decision>, String> {
+    let message = crate::mime::parse(raw);
+    if let Some(from) = message.from.first() {
+        let from = normalize(&from.address);
+        if from == normalize(user) || side.aliases.iter().any(|a| normalize(a) == from) {
+            return Ok(None);
+        }
+    }
+    let mut account = side.account(user);
+    let inbox = normalize(user);
+    for u in &mut account.users {
+        u.inboxes.push(Inbox {
+            address: inbox.clone(),
+            provider: place.provider,
+            connected: true,
+        });
+    }
+    account.logged_threads = threads
+        .iter()
+        .map(|t| LoggedThread {
+            // A thread whose Message-ID is not recorded yet is found by its
+            // tracking id alone (R11): it gets an id under the reserved
+            // `.invalid` domain, which no real message carries.
+            message_id: t
+                .message_id
+                .clone()
+                .unwrap_or_else(|| format!("<{}@crmlog.invalid>", t.tracking_id)),
+            started_by: ME.into(),
+            inbox: inbox.clone(),
+            team: false,
+            provider: Some(place.provider),
+            tracking_id: Some(t.tracking_id.clone()),
+        })
+        .collect();
+    account.contacts = contacts
+        .iter()
+        .map(|c| Contact {
+            email: normalize(c),
+            // G1 is the CRM's to apply (module docs).
+            legal_basis: true,
+            company: None,
+            deals: Vec::new(),
+        })
+        .collect();
+    let event = Event::Reply(Reply {
+        raw: raw.to_vec(),
+        folder: place.folder.to_string(),
+        delivered_to: inbox,
+    });
+    decide(&account, &event)
+        .map(Some)
+        .map_err(|e| e.to_string())
 }
 
 fn party(m: &crate::mime::Mailbox) -> Party {
@@ -458,5 +588,114 @@ Message-ID: <s1@acme.example>\r\nContent-Type: text/html\r\n\r\n\
         assert!(!plan.decision.logged);
         assert!(plan.request.is_none());
         assert_eq!(plan.decision.reasons[0].code.as_str(), "never_log_domain");
+    }
+
+    fn reply(from: &str, in_reply_to: &str) -> String {
+        format!(
+            "From: {from}\r\nTo: anna@acme.example\r\nSubject: Re: Offer\r\n\
+Message-ID: <reply-{in_reply_to}>\r\nIn-Reply-To: <{in_reply_to}>\r\n\
+Content-Type: text/plain\r\n\r\nThanks\r\n"
+        )
+    }
+
+    fn codes(d: &Decision) -> Vec<&str> {
+        d.reasons.iter().map(|r| r.code.as_str()).collect()
+    }
+
+    #[test]
+    fn a_reply_is_judged_by_rules_r_with_what_this_side_knows() {
+        let side = SenderSide {
+            aliases: vec!["anna.k@acme.example".into()],
+            never_log: vec!["rival.example".into()],
+        };
+        let threads = [
+            KnownThread {
+                tracking_id: "crml-aaaaaaaaaaaaaaaaaaaaaaaaaa".into(),
+                message_id: Some("<sent1@acme.example>".into()),
+            },
+            KnownThread {
+                tracking_id: "crml-5knz5jl7dedbbq6rwxvrobvw5m".into(),
+                message_id: None,
+            },
+        ];
+        let contacts = ["Bob@Client.example".to_string()];
+        let inbox = ReplyPlace {
+            folder: "INBOX",
+            provider: Provider::Gmail,
+        };
+        let judge = |raw: &str, place| {
+            plan_reply(
+                raw.as_bytes(),
+                "anna@acme.example",
+                place,
+                &side,
+                &threads,
+                &contacts,
+            )
+            .unwrap()
+        };
+
+        // R1–R11 hold: a contact answering our logged email.
+        let d = judge(
+            &reply("Bob <bob@client.example>", "sent1@acme.example"),
+            inbox,
+        )
+        .unwrap();
+        assert!(d.logged, "{:?}", d.reasons);
+        assert_eq!(d.timeline, ["bob@client.example"]);
+        assert_eq!(d.direction, Some(crate::policy::Direction::IncomingEmail));
+
+        // R5: a colleague of the contact is not a contact.
+        let d = judge(&reply("carol@client.example", "sent1@acme.example"), inbox).unwrap();
+        assert_eq!(codes(&d), ["sender_not_contact"]);
+
+        // R1 / R11: a reply to something this browser did not log.
+        let d = judge(&reply("bob@client.example", "other@acme.example"), inbox).unwrap();
+        assert_eq!(codes(&d), ["original_not_logged"]);
+
+        // R2 and R6.
+        let d = judge(&reply("eve@rival.example", "sent1@acme.example"), inbox).unwrap();
+        assert!(codes(&d).contains(&"never_log_domain"), "{:?}", codes(&d));
+        let spam = ReplyPlace {
+            folder: "Spam",
+            provider: Provider::Gmail,
+        };
+        let d = judge(&reply("bob@client.example", "sent1@acme.example"), spam).unwrap();
+        assert_eq!(codes(&d), ["spam_folder"]);
+
+        // R11 by tracking id, for a thread whose Message-ID is not known.
+        let quoted = "From: bob@client.example\r\nTo: anna@acme.example\r\nSubject: Re\r\n\
+Content-Type: text/html\r\n\r\n<p>Yes</p><blockquote><span data-crmlog-id=\"crml-5knz5jl7dedbbq6rwxvrobvw5m\" hidden></span></blockquote>\r\n";
+        assert!(judge(quoted, inbox).unwrap().logged);
+
+        // The user's own message (an alias) is no reply to judge.
+        assert_eq!(
+            judge(&reply("anna.k@acme.example", "sent1@acme.example"), inbox),
+            None
+        );
+    }
+
+    #[test]
+    fn the_page_location_gives_folder_and_provider_and_the_title_the_user() {
+        assert_eq!(
+            place_of("/mail/u/0/#inbox/FMfcg"),
+            ("INBOX", Provider::Gmail)
+        );
+        assert_eq!(place_of("/mail/u/1/#sent/185"), ("INBOX", Provider::Gmail));
+        assert_eq!(place_of("/mail/u/0/#spam/185"), ("Spam", Provider::Gmail));
+        assert_eq!(
+            place_of("/mail/junkemail/id/AAQk"),
+            ("Spam", Provider::Office365)
+        );
+        assert_eq!(
+            place_of("/mail/0/deleteditems/id/AAQk"),
+            ("Trash", Provider::Office365)
+        );
+        assert_eq!(place_of(""), ("INBOX", Provider::Office365));
+        assert_eq!(
+            user_address("Inbox (3) - Anna@Acme.example - Gmail").as_deref(),
+            Some("anna@acme.example")
+        );
+        assert_eq!(user_address("Anna K"), None);
     }
 }

@@ -5,6 +5,7 @@
 pub mod defaults;
 pub mod log_on_send;
 pub mod log_toggle;
+pub mod message_actions;
 pub mod recipient_check;
 pub mod status_badge;
 pub mod track_toggle;

@@ -1,14 +1,17 @@
-//! The log status on each message that carries our tracking id: Logged,
-//! Queued, or Not logged with the reason, asked from the service worker and
-//! followed until it is final.
+//! The log status on a message: on each message that carries our tracking
+//! id (Logged, Queued, Not logged with the reason, Parked with the CRM's
+//! error), asked from the service worker and followed until it is final;
+//! and the answers about other messages (`message_actions`: a reply's
+//! verdict under rules R, "Log this email").
 
 use super::{FeatureError, msg, msg_with};
 use crate::bindings::{chrome, wire};
-use crate::crm::messages::LogState;
+use crate::crm::messages::{LogState, Status};
 use crate::sites::MessageView;
 use web_sys::Element;
 
 const DONE_ATTR: &str = "data-crmlog-badge";
+const BADGE_SELECTOR: &str = ".crmlog-badge";
 /// How long an id the worker does not know may still turn up (the Send's
 /// message can reach the worker after the sent view asks).
 const UNKNOWN_GRACE_MS: f64 = 15_000.0;
@@ -22,7 +25,18 @@ pub fn attach(view: &MessageView) -> Result<(), FeatureError> {
         // Not an email crmlog tagged: nothing to show.
         return Ok(());
     };
+    let badge = badge_of(view)?;
+    let _ = view.root.set_attribute(DONE_ATTR, "1");
+    follow(tracking_id, badge, js_sys::Date::now(), 200);
+    Ok(())
+}
+
+/// The message's badge, made in its header ("Checking…") when missing.
+pub fn badge_of(view: &MessageView) -> Result<Element, FeatureError> {
     let anchor = view.badge_anchor()?;
+    if let Ok(Some(badge)) = anchor.query_selector(BADGE_SELECTOR) {
+        return Ok(badge);
+    }
     let badge = super::element(
         &anchor,
         "span",
@@ -36,62 +50,84 @@ pub fn attach(view: &MessageView) -> Result<(), FeatureError> {
     anchor
         .append_with_node_1(&badge)
         .map_err(|_| FeatureError("cannot place the badge"))?;
-    let _ = view.root.set_attribute(DONE_ATTR, "1");
-    follow(tracking_id, badge, js_sys::Date::now(), 200);
-    Ok(())
+    Ok(badge)
 }
 
-/// Asks the worker for the status and shows it, again and again with a
-/// growing pause while it is pending. Callback-driven: the content script
-/// carries no async runtime (size budget).
+/// Asks the worker for the status of `tracking_id` and shows it.
 fn follow(tracking_id: String, badge: Element, started: f64, delay: i32) {
     let Ok(message) = wire::status_message(&tracking_id) else {
         return;
     };
     chrome::send_then(&message, move |reply| {
-        let (state, error, reasons) = match reply.as_ref().and_then(wire::status_reply) {
-            Some(s) => (s.state, s.error, s.reasons),
-            None => (LogState::Unknown, None, Vec::new()),
-        };
-        let waited = js_sys::Date::now() - started;
-        if state == LogState::Unknown && waited > UNKNOWN_GRACE_MS {
-            render(&badge, LogState::Unknown, &msg("statusUnknownTitle"));
+        let status = reply.as_ref().and_then(wire::status_reply);
+        show(&badge, status, &tracking_id, started, delay);
+    });
+}
+
+/// Shows a worker's answer on `badge`, and asks again, with a growing
+/// pause, while it is pending. Callback-driven: the content script carries
+/// no async runtime (size budget).
+pub fn show(badge: &Element, status: Option<Status>, asked: &str, started: f64, delay: i32) {
+    let Status {
+        state,
+        error,
+        reasons,
+        tracking_id,
+        ..
+    } = status.unwrap_or(Status {
+        state: LogState::Unknown,
+        email_id: None,
+        error: None,
+        reasons: Vec::new(),
+        tracking_id: String::new(),
+    });
+    let id = if tracking_id.is_empty() {
+        asked.to_string()
+    } else {
+        tracking_id
+    };
+    let waited = js_sys::Date::now() - started;
+    let mut title = match (state, &error) {
+        (LogState::Unknown, Some(e)) => msg_with("statusProblemTitle", &[e]),
+        (LogState::Unknown, None) if id.is_empty() || waited > UNKNOWN_GRACE_MS => {
+            render(badge, LogState::Unknown, &msg("statusUnknownTitle"));
             return;
         }
-        let mut title = match (state, &error) {
-            (LogState::Logged, _) => msg("statusLoggedTitle"),
-            (LogState::Refused, _) => msg("statusRefusedTitle"),
-            (LogState::Parked, Some(e)) => msg_with("statusParkedTitle", &[e]),
-            (LogState::Queued | LogState::Sending, Some(e)) => msg_with("statusRetryTitle", &[e]),
-            _ => msg("statusQueuedTitle"),
-        };
-        // Each reason is a whole sentence of the locales (`reason_<code>`),
-        // one per line: why it was refused, or who was left out.
-        for code in &reasons {
-            let mut key = String::from("reason_");
-            key.push_str(code);
-            title.push('\n');
-            title.push_str(&msg(&key));
-        }
-        // An unknown id within the grace period looks like "Queued".
-        let shown = if state == LogState::Unknown {
-            LogState::Queued
-        } else {
-            state
-        };
-        render(&badge, shown, &title);
-        if state.is_pending() && badge.is_connected() {
-            chrome::after(delay, move || {
-                follow(tracking_id, badge, started, (delay * 2).min(5_000));
-            });
-        }
-    });
+        (LogState::Logged, _) => msg("statusLoggedTitle"),
+        (LogState::Refused, _) => msg("statusRefusedTitle"),
+        (LogState::Loggable, _) => msg("statusLoggableTitle"),
+        (LogState::Parked, Some(e)) => msg_with("statusParkedTitle", &[e]),
+        (LogState::Queued | LogState::Sending, Some(e)) => msg_with("statusRetryTitle", &[e]),
+        _ => msg("statusQueuedTitle"),
+    };
+    // Each reason is a whole sentence of the locales (`reason_<code>`),
+    // one per line: why it was refused, or who was left out.
+    for code in &reasons {
+        let mut key = String::from("reason_");
+        key.push_str(code);
+        title.push('\n');
+        title.push_str(&msg(&key));
+    }
+    // An unknown id within the grace period looks like "Queued"; a
+    // problem (no answer from the CRM) like "Not logged" with its error.
+    let shown = match (state, &error) {
+        (LogState::Unknown, None) => LogState::Queued,
+        _ => state,
+    };
+    render(badge, shown, &title);
+    if state.is_pending() && error.is_none() && !id.is_empty() && badge.is_connected() {
+        let badge = badge.clone();
+        chrome::after(delay, move || {
+            follow(id, badge, started, (delay * 2).min(5_000));
+        });
+    }
 }
 
 fn render(badge: &Element, state: LogState, title: &str) {
     let (key, data) = match state {
         LogState::Logged => ("statusLogged", "logged"),
         LogState::Queued | LogState::Sending => ("statusQueued", "queued"),
+        LogState::Loggable => ("statusLoggable", "loggable"),
         LogState::Parked | LogState::Refused | LogState::Unknown => {
             ("statusNotLogged", "not-logged")
         }

@@ -68,6 +68,26 @@ pub enum Typed {
     OwnText,
 }
 
+/// Where "Log this email" and the reply check read a message from.
+#[derive(Debug)]
+pub enum RawSource {
+    /// The original message, downloaded from the page's own origin by its
+    /// message id (Gmail's "Download message", gmail.js). A one-site bundle
+    /// carries only its site's way of reading (size budget).
+    #[cfg(not(feature = "only-outlook"))]
+    GmailOriginal,
+    /// What the reading pane shows (Outlook offers no message source): the
+    /// message's heading lines matching `lines` hold the people as
+    /// `person` elements — From, then To, then Cc.
+    #[cfg(not(feature = "only-gmail"))]
+    Pane {
+        /// A heading line of the message.
+        lines: &'static str,
+        /// A person in a line.
+        person: &'static str,
+    },
+}
+
 /// A web mail site, as data. Every list is tried in order: role/aria forms
 /// first, fallbacks after.
 #[derive(Debug)]
@@ -104,6 +124,10 @@ pub struct Site {
     pub message_body: &'static [&'static str],
     /// Where a status badge goes inside a message.
     pub message_header: &'static [&'static str],
+    /// A conversation (thread view) around its messages, for `closest`.
+    pub thread: &'static str,
+    /// Where a message's raw form comes from.
+    pub raw: RawSource,
 }
 
 /// The site of this page: 0 not chosen yet, 1 Gmail, 2 Outlook. An atomic
@@ -532,6 +556,13 @@ impl MessageView {
         out
     }
 
+    /// The message around `el` (a click on its button), if any.
+    pub fn around(el: &Element) -> Option<MessageView> {
+        let site = current();
+        let root = dom::closest(el, site.message)?;
+        Some(MessageView { root, site })
+    }
+
     /// The tracking id carried by the body marker, if any.
     pub fn tracking_id(&self) -> Option<String> {
         let body = dom::first(&self.root, self.site.message_body)?;
@@ -544,5 +575,110 @@ impl MessageView {
     /// Where a status badge goes.
     pub fn badge_anchor(&self) -> Result<Element, Missing> {
         dom::first(&self.root, self.site.message_header).ok_or(Missing("message header"))
+    }
+
+    /// Whether a message of this one's conversation carries our tracking
+    /// id: its replies are then judged by rules R.
+    pub fn in_logged_thread(&self) -> bool {
+        let Some(thread) = dom::closest(&self.root, self.site.thread) else {
+            return false;
+        };
+        for view in Self::find_on(self.site, &thread) {
+            if view.tracking_id().is_some() {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Whether the message is read from its original (raw) form rather
+    /// than from what the page shows.
+    pub fn reads_original(&self) -> bool {
+        #[cfg(not(feature = "only-outlook"))]
+        if matches!(self.site.raw, RawSource::GmailOriginal) {
+            return true;
+        }
+        false
+    }
+
+    /// Where the message's raw form is: `Ok(url)` of the original message
+    /// on the page's origin, or `Err(shown)`, what the page shows of it.
+    pub fn source(&self) -> Result<Result<String, ComposeSnapshot>, Missing> {
+        match self.site.raw {
+            #[cfg(not(feature = "only-outlook"))]
+            RawSource::GmailOriginal => {
+                // `/mail/u/N/?view=att&th=<legacy id>&attid=0&disp=comp&safe=1&zw`
+                // (gmail.js); a message just sent may lack the legacy id and
+                // is asked for by its permanent id instead.
+                let path = web_sys::window()
+                    .and_then(|w| w.location().pathname().ok())
+                    .unwrap_or_default();
+                let mut url = path;
+                url.push_str("?view=att&");
+                match self.root.get_attribute("data-legacy-message-id") {
+                    Some(legacy) => {
+                        url.push_str("th=");
+                        url.push_str(&legacy);
+                    }
+                    None => {
+                        let perm = self
+                            .root
+                            .get_attribute("data-message-id")
+                            .ok_or(Missing("message id"))?;
+                        url.push_str("permmsgid=");
+                        url.push_str(perm.trim_start_matches('#'));
+                    }
+                }
+                url.push_str("&attid=0&disp=comp&safe=1&zw");
+                Ok(Ok(url))
+            }
+            #[cfg(not(feature = "only-gmail"))]
+            RawSource::Pane { lines, person } => {
+                let mut people: [Vec<String>; 3] = Default::default();
+                let mut slot = 0;
+                for line in dom::all(&self.root, lines) {
+                    let found = dom::all(&line, person);
+                    let Some(list) = people.get_mut(slot).filter(|_| !found.is_empty()) else {
+                        continue;
+                    };
+                    for p in found {
+                        list.push(p.text_content().unwrap_or_default());
+                    }
+                    slot += 1;
+                }
+                let [from, to, cc] = people;
+                let page = self
+                    .root
+                    .owner_document()
+                    .and_then(|d| d.document_element())
+                    .ok_or(Missing("document"))?;
+                let subject = dom::first(&page, self.site.subject_in_page)
+                    .and_then(|h| h.get_attribute("title"))
+                    .unwrap_or_default();
+                let body = dom::first(&self.root, self.site.message_body)
+                    .ok_or(Missing("message body"))?;
+                Ok(Err(ComposeSnapshot {
+                    tracking_id: String::new(),
+                    from: from.into_iter().next().ok_or(Missing("sender"))?,
+                    to,
+                    cc,
+                    bcc: Vec::new(),
+                    subject,
+                    html: body.inner_html(),
+                    text: String::new(),
+                    sent_at: String::new(),
+                }))
+            }
+        }
+    }
+}
+
+/// Page text that holds the signed-in address (the service worker picks
+/// the address out): the site's account element, else the page title
+/// (Gmail's "Inbox - anna@… - Gmail").
+pub fn page_user(page: &Element) -> String {
+    match dom::first(page, current().from) {
+        Some(el) => dom::value_or_text(&el),
+        None => page.owner_document().map(|d| d.title()).unwrap_or_default(),
     }
 }

@@ -106,17 +106,29 @@ export function strictCsp(nonce, reportUri) {
  * its mail.html with a fresh nonce and `csp` (a function of the nonce) when
  * given; `/_/replica/<name>.js|.css` its script and style; a POST to
  * `reportUri`'s path is a CSP report, kept in `reports`. */
-async function serveReplica(context, { dir, name, origin, reportUri, isPage, csp, reports }) {
+async function serveReplica(context, { dir, name, origin, reportUri, isPage, csp, reports, rawQuery = false }) {
   const files = {
     [`/_/replica/${name}.js`]: ['application/javascript', readFileSync(join(dir, `${name}.js`))],
     [`/_/replica/${name}.css`]: ['text/css', readFileSync(join(dir, `${name}.css`))],
   };
   const reportPath = new URL(reportUri).pathname;
-  await context.route(`${origin}/**`, (route) => {
+  await context.route(`${origin}/**`, async (route) => {
     const url = new URL(route.request().url());
     if (url.pathname === reportPath) {
       reports.push({ type: route.request().headers()['content-type'], body: route.request().postData() });
       return route.fulfill({ status: 204, body: '' });
+    }
+    if (rawQuery && url.searchParams.get('view') === 'att') {
+      // Gmail's "Download message": the replica page builds the original
+      // message from what it shows (window.__replicaRaw in gmail.js).
+      let raw = null;
+      try {
+        raw = await route.request().frame().evaluate((q) => window.__replicaRaw?.(q) ?? null, url.search);
+      } catch {
+        raw = null;
+      }
+      if (raw === null) return route.fulfill({ status: 404, body: '' });
+      return route.fulfill({ status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: raw });
     }
     if (isPage(url.pathname)) {
       const nonce = randomBytes(16).toString('base64');
@@ -136,7 +148,7 @@ async function serveReplica(context, { dir, name, origin, reportUri, isPage, csp
  * nonce) when given. */
 export async function serveGmail(context, { csp, reports = [], origin = 'https://mail.google.com' } = {}) {
   await serveReplica(context, {
-    dir: GMAIL, name: 'gmail', origin, reportUri: CSP_REPORT_URI, csp, reports,
+    dir: GMAIL, name: 'gmail', origin, reportUri: CSP_REPORT_URI, csp, reports, rawQuery: true,
     isPage: (path) => path.startsWith('/mail/'),
   });
 }

@@ -4,7 +4,7 @@
 
 pub mod selectors;
 
-use super::{ChipRead, ComposeRoot, Site, Typed};
+use super::{ChipRead, ComposeRoot, RawSource, Site, Typed};
 use selectors as sel;
 
 pub use super::{Compose, MessageView, Missing};
@@ -37,4 +37,6 @@ pub static SITE: Site = Site {
     message: sel::MESSAGE,
     message_body: sel::MESSAGE_BODY,
     message_header: sel::MESSAGE_HEADER,
+    thread: sel::THREAD,
+    raw: RawSource::GmailOriginal,
 };

@@ -49,5 +49,8 @@ pub const MESSAGE: &str = "div.adn[data-message-id]";
 pub const MESSAGE_HEADER: &[&str] = &["h3.iw", "td.gF", ".gE"];
 /// The message body.
 pub const MESSAGE_BODY: &[&str] = &["div.a3s", "div.ii.gt"];
+/// A conversation in the thread view: `.a98.iY` since 2023 (ISDK, GJS),
+/// else the list of its messages.
+pub const THREAD: &str = "div.a98.iY, div[role=list]";
 /// Our body marker (spec/tracking.md, carrier 2), the same on every site.
 pub const TRACKING_MARKER: &str = crate::sites::TRACKING_MARKER;

@@ -5,7 +5,7 @@
 
 pub mod selectors;
 
-use super::{ChipRead, ComposeRoot, Site, Typed};
+use super::{ChipRead, ComposeRoot, RawSource, Site, Typed};
 use selectors as sel;
 
 /// Outlook on the web (`outlook.office.com`, `outlook.office365.com`,
@@ -32,4 +32,10 @@ pub static SITE: Site = Site {
     message: sel::MESSAGE,
     message_body: sel::MESSAGE_BODY,
     message_header: sel::MESSAGE_HEADER,
+    thread: sel::THREAD,
+    // No URL for the message source is known (notes): the reading pane.
+    raw: RawSource::Pane {
+        lines: sel::MESSAGE_HEADER[0],
+        person: sel::PERSON,
+    },
 };

@@ -86,5 +86,10 @@ pub const MESSAGE_LIST: &[&str] = &["[role=listbox][aria-label^=\"Message list\"
 /// A row of the message list: an option with the conversation id; its `id`
 /// is the ItemId (OWS).
 pub const LIST_ROW: &[&str] = &["div[role=option][data-convid]", "div[data-focusable-row]"];
+/// A conversation: the reading pane that shows it (see [`READING_PANE`]).
+pub const THREAD: &str = "[role=main][aria-label=\"Reading Pane\"], #ReadingPaneContainerId";
+/// A person in a message's heading line ("From: …", "To: …"): a button
+/// that opens the person's card (OWS).
+pub const PERSON: &str = "button";
 /// Our body marker (spec/tracking.md, carrier 2), the same on every site.
 pub const TRACKING_MARKER: &str = crate::sites::TRACKING_MARKER;

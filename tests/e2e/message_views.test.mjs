@@ -1,0 +1,139 @@
+// End to end on the Gmail replica's message views (issue 6, "Log this
+// email" and replies):
+// - "Log this email" on a received message logs it to the sender's
+//   timeline as INCOMING_EMAIL, read from Gmail's original message; on a
+//   message sent with Log off it logs it as EMAIL; asking twice logs once;
+// - in a thread crmlog logged, a reply from the contact is shown as
+//   loggable and a reply from a colleague (not a contact) as not logged,
+//   with the reason and its hint; with "log replies from the browser" on,
+//   the loggable reply is logged exactly once, however often it is shown.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSandbox, serveGmail, launch, configure, openGmail, composeAndSend } from './harness.mjs';
+
+let sandbox;
+before(async () => {
+  sandbox = await startSandbox();
+});
+after(async () => {
+  await sandbox?.stop();
+});
+
+const bySubject = async (subject) => (await sandbox.emails()).filter((e) => e.properties.hs_email_subject === subject);
+
+/** The badge state of the message whose sender is `address` in the open thread. */
+const badgeOf = (page, address) => page.evaluate((a) => {
+  const message = [...document.querySelectorAll('div.adn')].find((m) => m.querySelector(`h3.iw span.gD[email="${a}"]`));
+  const badge = message?.querySelector('.crmlog-badge');
+  return badge ? { state: badge.getAttribute('data-state'), title: badge.getAttribute('title') } : null;
+}, address);
+
+async function waitForBadgeOf(page, address, state) {
+  let badge = null;
+  for (let i = 0; i < 200; i++) {
+    badge = await badgeOf(page, address);
+    if (badge?.state === state) return badge;
+    await page.waitForTimeout(100);
+  }
+  assert.fail(`the badge of ${address}'s message: ${JSON.stringify(badge)}, expected ${state}`);
+}
+
+async function reopen(page) {
+  const hash = await page.evaluate(() => location.hash);
+  await page.evaluate(() => { location.hash = '#inbox'; });
+  await page.waitForSelector('tr.zA');
+  await page.evaluate((h) => { location.hash = h; }, hash);
+  await page.waitForSelector('div.adn button.crmlog-log-this');
+}
+
+test('Gmail replica: "Log this email" on a received and on a sent message logs each once', async () => {
+  const browser = await launch();
+  try {
+    await configure(browser, { url: sandbox.url, token: sandbox.token });
+    await serveGmail(browser.context);
+    const page = await openGmail(browser);
+
+    // A received message: Bob's "Project kickoff" in the inbox.
+    await page.click('tr.zA');
+    const button = page.locator('div.adn button.crmlog-log-this');
+    await button.waitFor({ timeout: 10_000 });
+    assert.equal(await bySubject('Project kickoff').then((l) => l.length), 0);
+    await button.click();
+    await waitForBadgeOf(page, 'bob@client.example', 'logged');
+    let logged = await bySubject('Project kickoff');
+    assert.equal(logged.length, 1);
+    assert.equal(logged[0].properties.hs_email_direction, 'INCOMING_EMAIL');
+    const timeline = await sandbox.api('/crmlog/v1/timeline?email=bob%40client.example');
+    assert.ok(timeline.body.emails.some((e) => e.properties.hs_email_subject === 'Project kickoff'));
+    // Asked again (the page shown anew): the same item, nothing new.
+    await reopen(page);
+    await page.locator('div.adn button.crmlog-log-this').click();
+    await waitForBadgeOf(page, 'bob@client.example', 'logged');
+    assert.equal((await bySubject('Project kickoff')).length, 1);
+
+    // A message sent with Log off, logged by hand afterwards: EMAIL, to
+    // its recipient's timeline.
+    const subject = `Sent without Log ${Date.now()}`;
+    await composeAndSend(page, { to: ['dana@client.example'], subject, body: 'Notes from today.', log: false });
+    await page.locator('div.adn button.crmlog-log-this').waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(300);
+    assert.equal((await bySubject(subject)).length, 0, 'Log off: nothing logged at Send');
+    await page.locator('div.adn button.crmlog-log-this').click();
+    await waitForBadgeOf(page, 'anna@acme.example', 'logged');
+    logged = await bySubject(subject);
+    assert.equal(logged.length, 1);
+    assert.equal(logged[0].properties.hs_email_direction, 'EMAIL');
+    const headers = JSON.parse(logged[0].properties.hs_email_headers);
+    assert.deepEqual(headers.to.map((p) => p.email), ['dana@client.example']);
+    assert.deepEqual(browser.problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('Gmail replica: replies in a logged thread show whether rules R log them; "log replies from the browser" logs once', async () => {
+  const browser = await launch();
+  try {
+    await configure(browser, { url: sandbox.url, token: sandbox.token });
+    await serveGmail(browser.context);
+    const page = await openGmail(browser);
+    const subject = `Offer ${Date.now()}`;
+    await composeAndSend(page, { to: ['bob@client.example'], subject, body: 'Our offer.', log: true });
+    await waitForBadgeOf(page, 'anna@acme.example', 'logged');
+    const threadId = await page.evaluate(() => location.hash.split('/')[1]);
+
+    // Two replies arrive: Bob (a contact since our email was logged) and
+    // his colleague Carol (no contact: R5).
+    await page.evaluate((t) => {
+      window.__replicaReceive(t, { address: 'bob@client.example', name: 'Bob Jones' }, 'We accept.');
+      window.__replicaReceive(t, { address: 'carol@client.example', name: 'Carol Lee' }, 'Adding myself.');
+    }, threadId);
+    const bob = await waitForBadgeOf(page, 'bob@client.example', 'loggable');
+    assert.match(bob.title, /connected inbox/);
+    const carol = await waitForBadgeOf(page, 'carol@client.example', 'not-logged');
+    assert.match(carol.title, /not a contact/);
+    assert.match(carol.title, /merge the two contacts/);
+    assert.equal((await bySubject(`Re: ${subject}`)).length, 0, 'by default the CRM logs replies itself');
+
+    // "Log replies from the browser" on (options page): Bob's reply is
+    // logged, once, however often the thread is shown; Carol's is not.
+    const options = await browser.context.newPage();
+    await options.goto(`chrome-extension://${browser.extensionId}/options.html`);
+    await options.check('#log-replies');
+    await options.click('button[type=submit]');
+    await options.waitForSelector('#status[data-state=saved]', { timeout: 10_000 });
+    await options.close();
+    await reopen(page);
+    await waitForBadgeOf(page, 'bob@client.example', 'logged');
+    await waitForBadgeOf(page, 'carol@client.example', 'not-logged');
+    await reopen(page);
+    await waitForBadgeOf(page, 'bob@client.example', 'logged');
+    const replies = await bySubject(`Re: ${subject}`);
+    assert.equal(replies.length, 1, 'the loggable reply is logged exactly once');
+    assert.equal(replies[0].properties.hs_email_direction, 'INCOMING_EMAIL');
+    assert.match(replies[0].properties.hs_email_text, /We accept\./);
+    assert.deepEqual(browser.problems, []);
+  } finally {
+    await browser.close();
+  }
+});
