@@ -226,6 +226,26 @@ async fn send_hands_the_compose_to_the_worker_and_the_sent_view_gets_a_badge() {
     assert_eq!(views.len(), 1);
     assert_eq!(views[0].tracking_id(), Some(id.clone()));
     assert_eq!(count(&views[0].root, ".crmlog-badge"), 1);
+    // The thread view (`.a98.iY` and its list) holds our logged email, and
+    // the message is read from Gmail's original by its legacy id.
+    assert_eq!(count(&body, selectors::THREAD), 2);
+    assert!(views[0].in_logged_thread());
+    assert!(views[0].reads_original());
+    let Ok(Ok(url)) = views[0].source() else {
+        panic!("Gmail's original message")
+    };
+    let legacy = views[0]
+        .root
+        .get_attribute("data-legacy-message-id")
+        .unwrap();
+    assert!(
+        url.contains(&format!("?view=att&th={legacy}&attid=0")),
+        "{url}"
+    );
+    assert_eq!(
+        count(&views[0].root, features::message_actions::BUTTON_SELECTOR),
+        1
+    );
     let asked = sent();
     assert!(
         (0..asked.length())

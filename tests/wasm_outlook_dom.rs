@@ -401,3 +401,31 @@ fn a_send_button_rendered_after_the_body_is_found_and_a_stray_one_is_not() {
     assert!(Compose::find(&stray).is_empty());
     assert!(Compose::around(&stray).is_none());
 }
+
+#[wasm_bindgen_test]
+fn a_message_is_read_from_the_reading_pane() {
+    open("/mail/");
+    click(&q(&page(), "div[role=option][data-convid]"));
+    let views = MessageView::find(&page());
+    assert_eq!(views.len(), 1, "one message in the reading pane");
+    // The conversation around it: the reading pane's main inside its
+    // container (two elements; `closest` takes the nearest).
+    assert_eq!(count(&page(), selectors::THREAD), 2);
+    assert!(!views[0].in_logged_thread(), "no message carries our id");
+    assert!(!views[0].reads_original(), "Outlook offers no source");
+    // From, To: one person each, as the pane's buttons show them.
+    let header = q(&views[0].root, selectors::MESSAGE_HEADER[0]);
+    assert_eq!(count(&header, selectors::PERSON), 1);
+    let Ok(Err(shown)) = views[0].source() else {
+        panic!("the pane is read as shown")
+    };
+    assert!(shown.from.contains("bob@client.example"), "{}", shown.from);
+    assert_eq!(shown.to.len(), 1);
+    assert!(shown.cc.is_empty());
+    assert_eq!(shown.subject, "Project kickoff");
+    assert!(shown.html.contains("shall we start on Monday?"));
+    // Read back by the worker's side: Bob's message to Anna.
+    let raw = crmlog::crm::compose::shown_to_raw(&shown);
+    let message = crmlog::mime::parse(raw.as_bytes());
+    assert_eq!(message.from[0].address, "bob@client.example");
+}

@@ -559,8 +559,13 @@ impl MessageView {
     /// The message around `el` (a click on its button), if any.
     pub fn around(el: &Element) -> Option<MessageView> {
         let site = current();
-        let root = dom::closest(el, site.message)?;
-        Some(MessageView { root, site })
+        // The nearest match that holds a body: Outlook's structural
+        // selector also matches the header line inside a message.
+        let mut at = dom::closest(el, site.message)?;
+        while dom::first(&at, site.message_body).is_none() {
+            at = dom::closest(&at.parent_element()?, site.message)?;
+        }
+        Some(MessageView { root: at, site })
     }
 
     /// The tracking id carried by the body marker, if any.

@@ -3,13 +3,17 @@
 // - "Log this email" on a received message logs it to the sender's
 //   timeline as INCOMING_EMAIL, read from Gmail's original message; on a
 //   message sent with Log off it logs it as EMAIL; asking twice logs once;
+// - on Outlook, which offers no message source, "Log this email" logs what
+//   the reading pane shows, and its title says so;
 // - in a thread crmlog logged, a reply from the contact is shown as
 //   loggable and a reply from a colleague (not a contact) as not logged,
 //   with the reason and its hint; with "log replies from the browser" on,
 //   the loggable reply is logged exactly once, however often it is shown.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox, serveGmail, launch, configure, openGmail, composeAndSend } from './harness.mjs';
+import {
+  startSandbox, serveGmail, serveOutlook, launch, configure, openGmail, openOutlook, composeAndSend,
+} from './harness.mjs';
 
 let sandbox;
 before(async () => {
@@ -132,6 +136,35 @@ test('Gmail replica: replies in a logged thread show whether rules R log them; "
     assert.equal(replies.length, 1, 'the loggable reply is logged exactly once');
     assert.equal(replies[0].properties.hs_email_direction, 'INCOMING_EMAIL');
     assert.match(replies[0].properties.hs_email_text, /We accept\./);
+    assert.deepEqual(browser.problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('Outlook replica: "Log this email" logs what the reading pane shows', async () => {
+  const browser = await launch();
+  try {
+    await configure(browser, { url: sandbox.url, token: sandbox.token });
+    await serveOutlook(browser.context);
+    const page = await openOutlook(browser);
+    await page.click('div[role=option][data-convid]');
+    const button = page.locator('[aria-label="Reading Pane"] button.crmlog-log-this');
+    await button.waitFor({ timeout: 10_000 });
+    assert.match(await button.getAttribute('title'), /reading pane/);
+    const before = (await bySubject('Project kickoff')).length;
+    await button.click();
+    await page.waitForFunction(
+      () => document.querySelector('[aria-label="Reading Pane"] .crmlog-badge')?.getAttribute('data-state') === 'logged',
+      null,
+      { timeout: 20_000 },
+    );
+    const logged = (await bySubject('Project kickoff')).slice(before);
+    assert.equal(logged.length, 1);
+    assert.equal(logged[0].properties.hs_email_direction, 'INCOMING_EMAIL');
+    assert.match(logged[0].properties.hs_email_text, /shall we start on Monday\?/);
+    const headers = JSON.parse(logged[0].properties.hs_email_headers);
+    assert.equal(headers.from.email, 'bob@client.example');
     assert.deepEqual(browser.problems, []);
   } finally {
     await browser.close();

@@ -89,7 +89,7 @@ pub const LIST_ROW: &[&str] = &["div[role=option][data-convid]", "div[data-focus
 /// A conversation: the reading pane that shows it (see [`READING_PANE`]).
 pub const THREAD: &str = "[role=main][aria-label=\"Reading Pane\"], #ReadingPaneContainerId";
 /// A person in a message's heading line ("From: …", "To: …"): a button
-/// that opens the person's card (OWS).
-pub const PERSON: &str = "button";
+/// that opens the person's card (OWS) — not crmlog's own button there.
+pub const PERSON: &str = "button:not(.crmlog-log-this)";
 /// Our body marker (spec/tracking.md, carrier 2), the same on every site.
 pub const TRACKING_MARKER: &str = crate::sites::TRACKING_MARKER;
