@@ -115,7 +115,10 @@ pub fn show(badge: &Element, status: Option<Status>, asked: &str, started: f64, 
         _ => state,
     };
     render(badge, shown, &title);
-    if state.is_pending() && error.is_none() && !id.is_empty() && badge.is_connected() {
+    // Followed while it may still change: not when checking failed (an
+    // unknown state with a problem), which asking again cannot mend.
+    let failed = state == LogState::Unknown && error.is_some();
+    if state.is_pending() && !failed && !id.is_empty() && badge.is_connected() {
         let badge = badge.clone();
         chrome::after(delay, move || {
             follow(id, badge, started, (delay * 2).min(5_000));
