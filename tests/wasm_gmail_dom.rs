@@ -226,9 +226,12 @@ async fn send_hands_the_compose_to_the_worker_and_the_sent_view_gets_a_badge() {
     assert_eq!(views.len(), 1);
     assert_eq!(views[0].tracking_id(), Some(id.clone()));
     assert_eq!(count(&views[0].root, ".crmlog-badge"), 1);
-    // The thread view (`.a98.iY` and its list) holds our logged email, and
-    // the message is read from Gmail's original by its legacy id.
-    assert_eq!(count(&body, selectors::THREAD), 2);
+    // The thread view (`.a98.iY`) holds our logged email and its subject
+    // the thread's id; the message is read from Gmail's original by its
+    // legacy id.
+    assert_eq!(count(&body, selectors::THREAD), 1);
+    assert_eq!(count(&body, selectors::THREAD_SUBJECT), 1);
+    assert!(views[0].thread_key().is_some());
     assert!(views[0].in_logged_thread());
     assert!(views[0].reads_original());
     let Ok(Ok(url)) = views[0].source() else {
@@ -301,4 +304,32 @@ async fn inline_reply_is_a_compose_with_the_thread_subject() {
     let views = MessageView::find(&message);
     assert_eq!(views.len(), 1);
     assert_eq!(views[0].tracking_id(), None);
+}
+
+#[wasm_bindgen_test]
+async fn list_rows_give_their_thread_id_and_a_place_for_the_badge() {
+    install(REPLICA);
+    web_sys::window()
+        .unwrap()
+        .location()
+        .set_hash("#inbox")
+        .unwrap();
+    tick().await;
+    let body = doc().body().unwrap();
+    // The inbox lists one thread.
+    assert_eq!(count(&body, selectors::LIST_ROW), 1);
+    let rows = crmlog::sites::ListRow::find(&body);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(count(&rows[0].root, selectors::ROW_THREAD), 1);
+    for s in selectors::ROW_SUBJECT {
+        assert_eq!(count(&rows[0].root, s), 1, "{s}");
+    }
+    assert!(rows[0].anchor().matches(selectors::ROW_SUBJECT[0]).unwrap());
+    // The row's id is the one the thread view carries once opened.
+    let key = rows[0].key().expect("the row's thread id");
+    rows[0].root.dyn_ref::<HtmlElement>().unwrap().click();
+    tick().await;
+    let views = MessageView::find(&body);
+    assert_eq!(views.len(), 1);
+    assert_eq!(views[0].thread_key().as_deref(), Some(key.as_str()));
 }

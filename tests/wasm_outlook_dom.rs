@@ -429,3 +429,21 @@ fn a_message_is_read_from_the_reading_pane() {
     let message = crmlog::mime::parse(raw.as_bytes());
     assert_eq!(message.from[0].address, "bob@client.example");
 }
+
+#[wasm_bindgen_test]
+fn list_rows_and_the_selected_message_share_the_item_id() {
+    open("/mail/");
+    let rows = crmlog::sites::ListRow::find(&page());
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        count(&page(), selectors::SELECTED_ROW),
+        0,
+        "nothing open yet"
+    );
+    let key = rows[0].key().expect("the row's item id");
+    assert!(rows[0].anchor().is_same_node(Some(&rows[0].root)));
+    click(&rows[0].root);
+    assert_eq!(count(&page(), selectors::SELECTED_ROW), 1);
+    let views = MessageView::find(&page());
+    assert_eq!(views[0].thread_key().as_deref(), Some(key.as_str()));
+}

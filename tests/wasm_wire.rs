@@ -56,6 +56,7 @@ fn status_replies_written_by_the_worker_are_read() {
         LogState::Logged,
         LogState::Parked,
         LogState::Refused,
+        LogState::Loggable,
         LogState::Unknown,
     ] {
         let status = Status {
@@ -72,6 +73,7 @@ fn status_replies_written_by_the_worker_are_read() {
             } else {
                 String::new()
             },
+            link: (state == LogState::Logged).then(|| "http://127.0.0.1:1/#contact-7".to_string()),
         };
         let js = crmlog::bindings::to_js(&status).unwrap();
         assert_eq!(wire::status_reply(&js), Some(status));
@@ -139,4 +141,58 @@ fn check_and_defaults_replies_written_by_the_worker_are_read() {
         let js = crmlog::bindings::to_js(&defaults).unwrap();
         assert_eq!(wire::defaults_reply(&js).unwrap(), defaults);
     }
+}
+
+#[wasm_bindgen_test]
+fn message_view_messages_read_back() {
+    // "Log this email" with what the page shows; the raw form is added by
+    // the download on its way (chrome::fetch_then_send).
+    let js = wire::source_message(
+        Some(&snapshot()),
+        "Inbox - anna@acme.example - Gmail",
+        None,
+        None,
+    )
+    .unwrap();
+    let back: ToWorker = serde_wasm_bindgen::from_value(js).unwrap();
+    assert_eq!(
+        back,
+        ToWorker::LogRaw {
+            raw: String::new(),
+            shown: Some(snapshot()),
+            user: "Inbox - anna@acme.example - Gmail".into(),
+        }
+    );
+    let js = wire::source_message(
+        None,
+        "anna@acme.example",
+        Some("/mail/u/0/#inbox/1"),
+        Some("19ad"),
+    )
+    .unwrap();
+    js_sys::Reflect::set(
+        &js,
+        &"raw".into(),
+        &"From: bob@client.example\r\n\r\nHi".into(),
+    )
+    .unwrap();
+    let back: ToWorker = serde_wasm_bindgen::from_value(js).unwrap();
+    assert_eq!(
+        back,
+        ToWorker::Reply {
+            raw: "From: bob@client.example\r\n\r\nHi".into(),
+            shown: None,
+            user: "anna@acme.example".into(),
+            place: "/mail/u/0/#inbox/1".into(),
+            thread: "19ad".into(),
+        }
+    );
+    let js = wire::row_status_message("19ad").unwrap();
+    let back: ToWorker = serde_wasm_bindgen::from_value(js).unwrap();
+    assert_eq!(
+        back,
+        ToWorker::RowStatus {
+            thread: "19ad".into()
+        }
+    );
 }

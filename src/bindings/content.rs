@@ -105,6 +105,11 @@ fn scan(el: &Element) {
             features::message_actions::attach(&view)
         });
     }
+    for row in crate::sites::ListRow::find(el) {
+        features::run("row_status", &row.root, || {
+            features::row_status::attach(&row)
+        });
+    }
 }
 
 fn on_click(target: &Element) {

@@ -73,6 +73,7 @@ pub fn source_message(
     shown: Option<&ComposeSnapshot>,
     user: &str,
     place: Option<&str>,
+    thread: Option<&str>,
 ) -> Result<JsValue, JsValue> {
     let message = Object::new();
     if let Some(s) = shown {
@@ -87,6 +88,17 @@ pub fn source_message(
     if let Some(place) = place {
         set(&message, "place", &place.into())?;
     }
+    if let Some(thread) = thread {
+        set(&message, "thread", &thread.into())?;
+    }
+    Ok(message.into())
+}
+
+/// `ToWorker::RowStatus { thread }`.
+pub fn row_status_message(thread: &str) -> Result<JsValue, JsValue> {
+    let message = Object::new();
+    set(&message, "kind", &"row_status".into())?;
+    set(&message, "thread", &thread.into())?;
     Ok(message.into())
 }
 
@@ -119,6 +131,7 @@ pub fn status_reply(reply: &JsValue) -> Option<Status> {
         tracking_id: get("tracking_id")
             .and_then(|v| v.as_string())
             .unwrap_or_default(),
+        link: get("link").and_then(|v| v.as_string()),
     })
 }
 

@@ -122,13 +122,13 @@ pub async fn handle_message(message: JsValue) -> Result<JsValue, JsValue> {
                 persist(&id).await?;
                 wasm_bindgen_futures::spawn_local(drain());
             }
-            to_js(&status_of(&id)).map_err(js_error)
+            answer(&id).await
         }
         ToWorker::Status { tracking_id } => {
             if !ITEMS.with(|i| i.borrow().contains_key(&tracking_id)) {
                 ensure_loaded().await?;
             }
-            to_js(&status_of(&tracking_id)).map_err(js_error)
+            answer(&tracking_id).await
         }
         ToWorker::Check { snapshot } => {
             // Without a readable list there is nothing to warn about here;
@@ -146,7 +146,32 @@ pub async fn handle_message(message: JsValue) -> Result<JsValue, JsValue> {
             shown,
             user,
             place,
-        } => reply(&source(raw, shown.as_ref()), &user_of(&user), &place).await,
+            thread,
+        } => {
+            reply(
+                &source(raw, shown.as_ref()),
+                &user_of(&user),
+                &place,
+                &thread,
+            )
+            .await
+        }
+        ToWorker::RowStatus { thread } => {
+            ensure_loaded().await?;
+            // The sent email whose conversation this list row is; nothing
+            // to show for conversations crmlog did not log.
+            let id = ITEMS.with(|items| {
+                items
+                    .borrow()
+                    .values()
+                    .find(|i| !thread.is_empty() && i.thread_key.as_deref() == Some(&thread))
+                    .map(|i| i.key().to_string())
+            });
+            match id {
+                Some(id) => answer(&id).await,
+                None => to_js(&unknown(String::new())).map_err(js_error),
+            }
+        }
         ToWorker::SettingsChanged => {
             PAUSED.set(false);
             SIDE.with(|s| s.borrow_mut().take());
@@ -177,6 +202,7 @@ fn status_of(id: &str) -> Status {
             error: item.last_error.clone(),
             reasons: item.reasons.clone(),
             tracking_id: id.to_string(),
+            link: None,
         },
         None => Status {
             state: LogState::Unknown,
@@ -184,6 +210,7 @@ fn status_of(id: &str) -> Status {
             error: None,
             reasons: Vec::new(),
             tracking_id: id.to_string(),
+            link: None,
         },
     })
 }
@@ -254,6 +281,7 @@ async fn log_raw(raw: &[u8], user: &str) -> Result<JsValue, JsValue> {
             error: None,
             reasons: codes,
             tracking_id: String::new(),
+            link: None,
         })
         .map_err(js_error);
     };
@@ -283,7 +311,7 @@ async fn log_raw(raw: &[u8], user: &str) -> Result<JsValue, JsValue> {
             id
         }
     };
-    to_js(&status_of(&id)).map_err(js_error)
+    answer(&id).await
 }
 
 /// The message as raw text: the page's raw source, else what it shows
@@ -303,7 +331,7 @@ fn user_of(text: &str) -> String {
 /// A message shown in a thread crmlog logged (`ToWorker::Reply`): the
 /// logged email itself gets its Message-ID recorded; a reply is judged by
 /// rules R and, with "log replies from the browser", logged once.
-async fn reply(raw: &str, user: &str, place: &str) -> Result<JsValue, JsValue> {
+async fn reply(raw: &str, user: &str, place: &str, thread: &str) -> Result<JsValue, JsValue> {
     use crate::crm::plan::{KnownThread, ReplyPlace, place_of, plan_reply};
     ensure_loaded().await?;
     let message = crate::mime::parse(raw.as_bytes());
@@ -314,24 +342,30 @@ async fn reply(raw: &str, user: &str, place: &str) -> Result<JsValue, JsValue> {
     // The logged email as the mail UI shows it after Send: its Message-ID
     // goes with its tracking id, so replies are found by their headers
     // (spec/tracking.md, "After send"). Only a message the user sent: a
-    // reply quoting ours carries our id too.
+    // reply quoting ours carries our id too. The mail UI's conversation
+    // id goes with it as well, for the sent list.
     if from_user && let Some(id) = crate::tracking::find(&message).id() {
         let id = id.to_string();
         let record = ITEMS.with(|items| {
             let mut items = items.borrow_mut();
             let item = items.get_mut(&id)?;
+            let mut changed = false;
             if item.message_id.is_none() && message.message_id.is_some() {
                 item.message_id = message.message_id.clone();
-                return Some(true);
+                changed = true;
             }
-            Some(false)
+            if item.thread_key.is_none() && !thread.is_empty() {
+                item.thread_key = Some(thread.to_string());
+                changed = true;
+            }
+            Some(changed)
         });
         match record {
             Some(true) => persist(&id).await?,
             Some(false) => {}
             None => return to_js(&unknown(String::new())).map_err(js_error),
         }
-        return to_js(&status_of(&id)).map_err(js_error);
+        return answer(&id).await;
     }
     let side = sender_side().await.map_err(js_error)?;
     // R1: the emails sent from this browser that were or are being logged.
@@ -378,6 +412,7 @@ async fn reply(raw: &str, user: &str, place: &str) -> Result<JsValue, JsValue> {
             error: None,
             reasons: reason_codes(&decision),
             tracking_id: String::new(),
+            link: None,
         })
         .map_err(js_error);
     }
@@ -391,8 +426,50 @@ async fn reply(raw: &str, user: &str, place: &str) -> Result<JsValue, JsValue> {
         error: None,
         reasons: Vec::new(),
         tracking_id: String::new(),
+        link: None,
     })
     .map_err(js_error)
+}
+
+/// The status of item `id`, with the link to the contact's timeline in the
+/// CRM once it is logged.
+async fn answer(id: &str) -> Result<JsValue, JsValue> {
+    let mut status = status_of(id);
+    let contact = ITEMS.with(|items| {
+        items
+            .borrow()
+            .get(id)
+            .and_then(|i| i.contact_ids.first().cloned())
+    });
+    if let (LogState::Logged, Some(contact)) = (status.state, contact)
+        && let Ok(Some(settings)) = load_settings().await
+    {
+        let portal = if settings.is_hubspot() {
+            portal_id(&settings).await
+        } else {
+            None
+        };
+        status.link = settings.timeline_link(&contact, portal.as_deref());
+    }
+    to_js(&status).map_err(js_error)
+}
+
+thread_local! {
+    /// HubSpot's portal id for the timeline link, asked once per worker.
+    static PORTAL: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// HubSpot's portal id (account details), asked once per worker start.
+async fn portal_id(settings: &CrmSettings) -> Option<String> {
+    if let Some(p) = PORTAL.with(|p| p.borrow().clone()) {
+        return Some(p);
+    }
+    let response = fetch(settings, &crate::crm::settings::account_details_request())
+        .await
+        .ok()?;
+    let portal = crate::crm::settings::portal_of(&response)?;
+    PORTAL.with(|p| *p.borrow_mut() = Some(portal.clone()));
+    Some(portal)
 }
 
 /// A status with nothing known, carrying `error` when something failed.
@@ -403,6 +480,7 @@ fn unknown(error: String) -> Status {
         error: (!error.is_empty()).then_some(error),
         reasons: Vec::new(),
         tracking_id: String::new(),
+        link: None,
     }
 }
 
@@ -521,9 +599,19 @@ fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
 
-fn store_item(item: Item) -> String {
+/// Stores a new version of an item. The drain works on a copy taken
+/// before its requests: what the mail UI told meanwhile (spec/tracking.md,
+/// "After send") is kept.
+fn store_item(mut item: Item) -> String {
     let id = item.key().to_string();
-    ITEMS.with(|items| items.borrow_mut().insert(id.clone(), item));
+    ITEMS.with(|items| {
+        let mut items = items.borrow_mut();
+        if let Some(now) = items.get(&id) {
+            item.message_id = item.message_id.take().or(now.message_id.clone());
+            item.thread_key = item.thread_key.take().or(now.thread_key.clone());
+        }
+        items.insert(id.clone(), item);
+    });
     id
 }
 
@@ -718,5 +806,5 @@ async fn retry(tracking_id: &str) -> Result<JsValue, JsValue> {
         persist(&id).await?;
         wasm_bindgen_futures::spawn_local(drain());
     }
-    to_js(&status_of(tracking_id)).map_err(js_error)
+    answer(tracking_id).await
 }

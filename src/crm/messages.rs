@@ -87,6 +87,16 @@ pub enum ToWorker {
         /// `location.pathname` + `location.hash`: the folder the page shows
         /// (R6) and which site it is.
         place: String,
+        /// The mail UI's id of the conversation (Gmail's thread id,
+        /// Outlook's item id), recorded with a logged email.
+        #[serde(default)]
+        thread: String,
+    },
+    /// The status of the email logged in this conversation, for its row in
+    /// the sent list (or any message list); `Unknown` when there is none.
+    RowStatus {
+        /// The mail UI's id of the conversation, as in `Reply`.
+        thread: String,
     },
 }
 
@@ -185,6 +195,10 @@ pub struct Status {
     /// page learns there which id to follow); empty otherwise.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub tracking_id: String,
+    /// Once logged: where the CRM shows the timeline of the contact it was
+    /// logged to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
 }
 
 #[cfg(test)]

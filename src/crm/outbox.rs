@@ -56,9 +56,19 @@ pub struct Item {
     #[serde(default)]
     pub reasons: Vec<String>,
     /// The Message-ID of a message logged by hand ("Log this email"), so
-    /// asking twice queues it once.
+    /// asking twice queues it once; for a sent email, recorded once the
+    /// mail UI shows it (spec/tracking.md, "After send").
     #[serde(default)]
     pub message_id: Option<String>,
+    /// The mail UI's own id of the sent email's conversation (Gmail's
+    /// thread id, Outlook's item id), recorded once the UI shows it, so
+    /// the sent list can show its status.
+    #[serde(default)]
+    pub thread_key: Option<String>,
+    /// The CRM's ids of the contacts the email was logged to, once logged
+    /// (the badge links to the first one's timeline).
+    #[serde(default)]
+    pub contact_ids: Vec<String>,
 }
 
 impl Item {
@@ -74,6 +84,8 @@ impl Item {
             email_id: None,
             reasons: Vec::new(),
             message_id: None,
+            thread_key: None,
+            contact_ids: Vec::new(),
         }
     }
 
@@ -179,6 +191,7 @@ pub fn settle(
         JobEnd::Logged(logged) => {
             item.state = ItemState::Done;
             item.email_id = Some(logged.email_id);
+            item.contact_ids = logged.contact_ids;
             item.last_error = None;
             Settled::Item(item)
         }

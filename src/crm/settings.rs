@@ -15,6 +15,58 @@ pub struct CrmSettings {
     pub crm_token: String,
 }
 
+/// HubSpot's API host; its app, where timelines are shown, is elsewhere.
+const HUBSPOT_API_HOST: &str = "https://api.hubapi.com";
+
+impl CrmSettings {
+    /// Whether the CRM is HubSpot (rather than the sandbox or another
+    /// HubSpot-compatible server).
+    pub fn is_hubspot(&self) -> bool {
+        self.crm_url == HUBSPOT_API_HOST
+    }
+
+    /// Where the CRM shows the timeline of contact `contact_id`: HubSpot's
+    /// contact record (which needs the account's portal id), or the
+    /// sandbox's page, whose section for each contact is `#contact-<id>`.
+    pub fn timeline_link(&self, contact_id: &str, portal: Option<&str>) -> Option<String> {
+        let safe = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric());
+        if !safe(contact_id) {
+            return None;
+        }
+        if self.is_hubspot() {
+            let portal = portal.filter(|p| safe(p))?;
+            Some(format!(
+                "https://app.hubspot.com/contacts/{portal}/record/0-1/{contact_id}"
+            ))
+        } else {
+            Some(format!("{}/#contact-{contact_id}", self.crm_url))
+        }
+    }
+}
+
+/// `GET /account-info/v3/details`: HubSpot's account, for its portal id
+/// (the timeline link).
+pub fn account_details_request() -> super::api::HttpRequest {
+    super::api::HttpRequest {
+        method: super::api::Method::Get,
+        path: "/account-info/v3/details".into(),
+        body: None,
+    }
+}
+
+/// The portal id in an account-details answer.
+pub fn portal_of(response: &super::api::HttpResponse) -> Option<String> {
+    if !(200..300).contains(&response.status) {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_str(&response.body).ok()?;
+    match v.get("portalId")? {
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::String(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
 /// A setting that cannot be used, naming the field.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidSetting {
@@ -218,5 +270,28 @@ mod list_tests {
         for key in ["optionsAliasBadLine", "optionsNeverLogBadLine"] {
             assert!(en.get(key).is_some(), "{key}");
         }
+    }
+
+    #[test]
+    fn the_timeline_link_is_the_crms_contact_page() {
+        let sandbox = CrmSettings::validated("http://127.0.0.1:8765/", "t").unwrap();
+        assert_eq!(
+            sandbox.timeline_link("42", None).as_deref(),
+            Some("http://127.0.0.1:8765/#contact-42")
+        );
+        let hubspot = CrmSettings::validated("https://api.hubapi.com", "t").unwrap();
+        assert!(hubspot.is_hubspot());
+        assert_eq!(hubspot.timeline_link("42", None), None, "no portal id");
+        assert_eq!(
+            hubspot.timeline_link("42", Some("62515")).as_deref(),
+            Some("https://app.hubspot.com/contacts/62515/record/0-1/42")
+        );
+        assert_eq!(sandbox.timeline_link("4/2", None), None);
+        let answer = super::super::api::HttpResponse {
+            status: 200,
+            headers: Vec::new(),
+            body: r#"{"portalId":62515,"timeZone":"Europe/Oslo"}"#.into(),
+        };
+        assert_eq!(portal_of(&answer).as_deref(), Some("62515"));
     }
 }

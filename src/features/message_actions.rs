@@ -47,21 +47,35 @@ pub fn attach(view: &MessageView) -> Result<(), FeatureError> {
     if !view.in_logged_thread() {
         return Ok(());
     }
-    // The logged email itself: only its Message-ID is new, and only the
-    // original message has one (Outlook's pane does not show it).
-    let ours = view.tracking_id().is_some();
-    if ours && !view.reads_original() {
-        return Ok(());
-    }
+    // The logged email itself is sent too: its Message-ID (from the
+    // original message) and the conversation's id are recorded with it.
+    judge(view, view.tracking_id().is_some(), 0)
+}
+
+/// Asks the worker about a message of a logged conversation and shows its
+/// verdict. Our own logged email may reach the worker before the Send's
+/// request is stored: it is asked again a few times.
+fn judge(view: &MessageView, ours: bool, tries: i32) -> Result<(), FeatureError> {
     ask(view, true, move |view, status| {
-        let Some(status) = status else {
+        // Unknown without a problem: the user's own message (no verdict),
+        // or our email not stored yet. No answer: the message could not be
+        // read or the worker not reached.
+        let unknown = status.as_ref().is_none_or(|s| {
+            s.state == crate::crm::messages::LogState::Unknown
+                && s.error.is_none()
+                && s.tracking_id.is_empty()
+        });
+        let Some(status) = status.filter(|_| !ours) else {
+            if ours && unknown && tries < 5 && view.root.is_connected() {
+                let view = view.clone();
+                chrome::after(1000 << tries, move || {
+                    let _ = judge(&view, true, tries + 1);
+                });
+            }
+            // Ours has the status badge's; no answer, nothing to show.
             return Ok(());
         };
-        // The user's own messages get no verdict; ours has its badge.
-        let own = status.state == crate::crm::messages::LogState::Unknown
-            && status.error.is_none()
-            && status.tracking_id.is_empty();
-        if ours || own {
+        if unknown {
             return Ok(());
         }
         let badge = status_badge::badge_of(view)?;
@@ -106,9 +120,15 @@ fn ask(
     } else {
         None
     };
+    let thread = if reply { view.thread_key() } else { None };
     let source = view.source()?;
-    let message = wire::source_message(source.as_ref().err(), &user, place.as_deref())
-        .map_err(|_| FeatureError("cannot encode the request"))?;
+    let message = wire::source_message(
+        source.as_ref().err(),
+        &user,
+        place.as_deref(),
+        thread.as_deref(),
+    )
+    .map_err(|_| FeatureError("cannot encode the request"))?;
     let view = view.clone();
     let done = move |answer: Option<wasm_bindgen::JsValue>| {
         let status = answer.as_ref().and_then(wire::status_reply);

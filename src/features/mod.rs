@@ -7,6 +7,7 @@ pub mod log_on_send;
 pub mod log_toggle;
 pub mod message_actions;
 pub mod recipient_check;
+pub mod row_status;
 pub mod status_badge;
 pub mod track_toggle;
 

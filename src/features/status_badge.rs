@@ -33,12 +33,16 @@ pub fn attach(view: &MessageView) -> Result<(), FeatureError> {
 
 /// The message's badge, made in its header ("Checking…") when missing.
 pub fn badge_of(view: &MessageView) -> Result<Element, FeatureError> {
-    let anchor = view.badge_anchor()?;
+    badge_in(&view.badge_anchor()?)
+}
+
+/// The badge in `anchor`, made ("Checking…") when missing.
+pub fn badge_in(anchor: &Element) -> Result<Element, FeatureError> {
     if let Ok(Some(badge)) = anchor.query_selector(BADGE_SELECTOR) {
         return Ok(badge);
     }
     let badge = super::element(
-        &anchor,
+        anchor,
         "span",
         &[
             ("class", "crmlog-badge"),
@@ -73,6 +77,7 @@ pub fn show(badge: &Element, status: Option<Status>, asked: &str, started: f64, 
         error,
         reasons,
         tracking_id,
+        link,
         ..
     } = status.unwrap_or(Status {
         state: LogState::Unknown,
@@ -80,6 +85,7 @@ pub fn show(badge: &Element, status: Option<Status>, asked: &str, started: f64, 
         error: None,
         reasons: Vec::new(),
         tracking_id: String::new(),
+        link: None,
     });
     let id = if tracking_id.is_empty() {
         asked.to_string()
@@ -115,6 +121,25 @@ pub fn show(badge: &Element, status: Option<Status>, asked: &str, started: f64, 
         _ => state,
     };
     render(badge, shown, &title);
+    // Logged: the text links to the contact's timeline in the CRM (a new
+    // tab; the worker builds the address from the CRM's own ids).
+    if let Some(link) = link.filter(|l| l.starts_with("https://") || l.starts_with("http://"))
+        && let Ok(a) = super::element(
+            badge,
+            "a",
+            &[
+                ("href", &link),
+                ("target", "_blank"),
+                ("rel", "noopener noreferrer"),
+            ],
+        )
+    {
+        a.set_text_content(badge.text_content().as_deref());
+        badge.set_text_content(None);
+        let _ = badge.append_with_node_1(&a);
+        // The link takes the focus; the badge need not be a stop of its own.
+        let _ = badge.remove_attribute("tabindex");
+    }
     // Followed while it may still change: not when checking failed (an
     // unknown state with a problem), which asking again cannot mend.
     let failed = state == LogState::Unknown && error.is_some();

@@ -217,8 +217,10 @@ fn contact_section(
         .flatten()
         .collect::<Vec<_>>()
         .join(" ");
+    // The anchor is where crmlog's Logged badge links (crm::settings).
     body.push_str(&format!(
-        "<section><h3>{} <span class=\"meta\">&lt;{}&gt;</span></h3>",
+        "<section id=\"contact-{}\"><h3>{} <span class=\"meta\">&lt;{}&gt;</span></h3>",
+        escape(&contact.id),
         escape(&name),
         escape(email)
     ));

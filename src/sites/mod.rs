@@ -128,6 +128,19 @@ pub struct Site {
     pub thread: &'static str,
     /// Where a message's raw form comes from.
     pub raw: RawSource,
+    /// Where the page holds the mail UI's own id of the open conversation
+    /// (recorded with a logged email, so that its row in the sent list can
+    /// show the status): an element of the page and its attribute.
+    pub thread_key: (&'static str, &'static str),
+    /// A row of a message list (the sent list among them).
+    pub list_row: &'static str,
+    /// The element of a row holding the conversation's id ("" for the row
+    /// itself) and the attribute that holds it: the same id as
+    /// `thread_key` gives.
+    pub row_key: (&'static str, &'static str),
+    /// Where a status badge goes in a row (the row itself when none
+    /// matches).
+    pub row_anchor: &'static [&'static str],
 }
 
 /// The site of this page: 0 not chosen yet, 1 Gmail, 2 Outlook. An atomic
@@ -675,6 +688,52 @@ impl MessageView {
                 }))
             }
         }
+    }
+}
+
+impl MessageView {
+    /// The mail UI's id of the conversation this message is shown in.
+    pub fn thread_key(&self) -> Option<String> {
+        let (selector, attr) = self.site.thread_key;
+        let page = self.root.owner_document()?.document_element()?;
+        page.query_selector(selector).ok()??.get_attribute(attr)
+    }
+}
+
+/// A row of a message list.
+#[derive(Clone, Debug)]
+pub struct ListRow {
+    /// The row element.
+    pub root: Element,
+    /// The site it is on.
+    pub site: &'static Site,
+}
+
+impl ListRow {
+    /// Rows at or under `el` on this page's site.
+    pub fn find(el: &Element) -> Vec<ListRow> {
+        let site = current();
+        let mut out = Vec::new();
+        for root in dom::self_and_descendants(el, site.list_row) {
+            out.push(ListRow { root, site });
+        }
+        out
+    }
+
+    /// The id of the row's conversation.
+    pub fn key(&self) -> Option<String> {
+        let (selector, attr) = self.site.row_key;
+        let el = if selector.is_empty() {
+            self.root.clone()
+        } else {
+            self.root.query_selector(selector).ok()??
+        };
+        el.get_attribute(attr)
+    }
+
+    /// Where the row's badge goes.
+    pub fn anchor(&self) -> Element {
+        dom::first(&self.root, self.site.row_anchor).unwrap_or_else(|| self.root.clone())
     }
 }
 

@@ -5,6 +5,8 @@
 //   message sent with Log off it logs it as EMAIL; asking twice logs once;
 // - on Outlook, which offers no message source, "Log this email" logs what
 //   the reading pane shows, and its title says so;
+// - the sent list shows each logged email's status on its row, and a
+//   Logged badge links to the contact's timeline in the CRM (both sites);
 // - in a thread crmlog logged, a reply from the contact is shown as
 //   loggable and a reply from a colleague (not a contact) as not logged,
 //   with the reason and its hint; with "log replies from the browser" on,
@@ -13,6 +15,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startSandbox, serveGmail, serveOutlook, launch, configure, openGmail, openOutlook, composeAndSend,
+  outlookComposeAndSend,
 } from './harness.mjs';
 
 let sandbox;
@@ -165,6 +168,79 @@ test('Outlook replica: "Log this email" logs what the reading pane shows', async
     assert.match(logged[0].properties.hs_email_text, /shall we start on Monday\?/);
     const headers = JSON.parse(logged[0].properties.hs_email_headers);
     assert.equal(headers.from.email, 'bob@client.example');
+    assert.deepEqual(browser.problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+/** The link of the Logged badge inside `scope`, once it is there. */
+async function loggedLink(page, scope) {
+  await page.waitForFunction(
+    (sel) => document.querySelector(`${sel} .crmlog-badge[data-state=logged] a[href]`),
+    scope,
+    { timeout: 20_000 },
+  );
+  return page.evaluate((sel) => document.querySelector(`${sel} .crmlog-badge a`).getAttribute('href'), scope);
+}
+
+async function assertTimelineLink(href, address) {
+  assert.ok(href.startsWith(`${sandbox.url}/#contact-`), href);
+  // The sandbox's page has that contact's section, with its timeline.
+  const id = href.split('#contact-')[1];
+  const html = await (await fetch(`${sandbox.url}/`)).text();
+  const section = html.split(`<section id="contact-${id}">`)[1]?.split('</section>')[0] ?? '';
+  assert.ok(section.includes(address), `the linked section is ${address}'s`);
+}
+
+test('Gmail replica: the sent list shows the status of each logged email, linked to the timeline', async () => {
+  const browser = await launch();
+  try {
+    await configure(browser, { url: sandbox.url, token: sandbox.token });
+    await serveGmail(browser.context);
+    const page = await openGmail(browser);
+    const subject = `Listed ${Date.now()}`;
+    await composeAndSend(page, { to: ['erin@client.example'], subject, body: 'Hello Erin.', log: true });
+    await assertTimelineLink(await loggedLink(page, 'div.adn'), 'erin@client.example');
+    // The conversation is known to the worker once the sent message has
+    // been shown (spec/tracking.md, "After send"); then the list is opened.
+    const thread = await page.evaluate(() => document.querySelector('h2.hP').getAttribute('data-legacy-thread-id'));
+    const options = await browser.context.newPage();
+    await options.goto(`chrome-extension://${browser.extensionId}/options.html`);
+    for (let i = 0; i < 200; i++) {
+      const known = await options.evaluate((t) => chrome.runtime.sendMessage({ kind: 'row_status', thread: t }), thread);
+      if (known.state === 'logged') break;
+      await options.waitForTimeout(100);
+    }
+    await options.close();
+    await page.evaluate(() => { location.hash = '#sent'; });
+    const row = `tr.zA:has(span[data-legacy-thread-id]:text-is("${subject}"))`;
+    await page.locator(row).waitFor({ timeout: 10_000 });
+    const id = await page.evaluate(() => location.hash);
+    assert.equal(id, '#sent');
+    // Only the logged conversation's row has a badge.
+    await page.waitForFunction((s) => [...document.querySelectorAll('tr.zA')].some(
+      (r) => r.textContent.includes(s) && r.querySelector('.crmlog-badge[data-state=logged]')), subject, { timeout: 20_000 });
+    const badges = await page.evaluate(() => [...document.querySelectorAll('tr.zA')].map((r) => !!r.querySelector('.crmlog-badge')));
+    assert.equal(badges.filter(Boolean).length, 1, JSON.stringify(badges));
+    assert.deepEqual(browser.problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('Outlook replica: Sent Items shows the status of each logged email, linked to the timeline', async () => {
+  const browser = await launch();
+  try {
+    await configure(browser, { url: sandbox.url, token: sandbox.token });
+    await serveOutlook(browser.context);
+    const page = await openOutlook(browser);
+    const subject = `Listed on Outlook ${Date.now()}`;
+    await outlookComposeAndSend(page, { to: ['frank@client.example'], subject, body: 'Hello Frank.' });
+    await assertTimelineLink(await loggedLink(page, '[aria-label="Reading Pane"]'), 'frank@client.example');
+    await page.click('[role=treeitem][data-folder=sentitems]');
+    await page.waitForFunction((s) => [...document.querySelectorAll('div[role=option][data-convid]')].some(
+      (r) => r.textContent.includes(s) && r.querySelector('.crmlog-badge[data-state=logged]')), subject, { timeout: 20_000 });
     assert.deepEqual(browser.problems, []);
   } finally {
     await browser.close();

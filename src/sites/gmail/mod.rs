@@ -39,4 +39,8 @@ pub static SITE: Site = Site {
     message_header: sel::MESSAGE_HEADER,
     thread: sel::THREAD,
     raw: RawSource::GmailOriginal,
+    thread_key: (sel::THREAD_SUBJECT, sel::LEGACY_THREAD_ID),
+    list_row: sel::LIST_ROW,
+    row_key: (sel::ROW_THREAD, sel::LEGACY_THREAD_ID),
+    row_anchor: sel::ROW_SUBJECT,
 };

@@ -49,8 +49,19 @@ pub const MESSAGE: &str = "div.adn[data-message-id]";
 pub const MESSAGE_HEADER: &[&str] = &["h3.iw", "td.gF", ".gE"];
 /// The message body.
 pub const MESSAGE_BODY: &[&str] = &["div.a3s", "div.ii.gt"];
-/// A conversation in the thread view: `.a98.iY` since 2023 (ISDK, GJS),
-/// else the list of its messages.
-pub const THREAD: &str = "div.a98.iY, div[role=list]";
+/// A conversation in the thread view, around its subject and messages:
+/// `.a98.iY` since 2023-11, `div.if` and `.PeIF1d` before (ISDK, GJS).
+pub const THREAD: &str = "div.a98.iY, div.if, div.PeIF1d";
+/// The thread view's subject, which carries the thread's ids (ISDK, GJS).
+pub const THREAD_SUBJECT: &str = "h2.hP[data-legacy-thread-id]";
+/// The thread's legacy (hex) id, on the thread view's subject and on the
+/// list row's subject span (ISDK, GJS).
+pub const LEGACY_THREAD_ID: &str = "data-legacy-thread-id";
+/// A row of the thread list, also of the sent list (ISDK, GJS).
+pub const LIST_ROW: &str = "tr.zA[role=row]";
+/// The span in a row that carries the thread's ids (GJS).
+pub const ROW_THREAD: &str = "span[data-legacy-thread-id]";
+/// The subject in a row, where a status badge goes (ISDK).
+pub const ROW_SUBJECT: &[&str] = &["td.a4W div.y6", "td.a4W"];
 /// Our body marker (spec/tracking.md, carrier 2), the same on every site.
 pub const TRACKING_MARKER: &str = crate::sites::TRACKING_MARKER;

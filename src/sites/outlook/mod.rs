@@ -38,4 +38,10 @@ pub static SITE: Site = Site {
         lines: sel::MESSAGE_HEADER[0],
         person: sel::PERSON,
     },
+    // The message shown is the list's selected row, whose `id` is the
+    // ItemId (OWS), as on its row in Sent Items.
+    thread_key: (sel::SELECTED_ROW, "id"),
+    list_row: sel::LIST_ROW[0],
+    row_key: ("", "id"),
+    row_anchor: &[],
 };

@@ -91,5 +91,8 @@ pub const THREAD: &str = "[role=main][aria-label=\"Reading Pane\"], #ReadingPane
 /// A person in a message's heading line ("From: …", "To: …"): a button
 /// that opens the person's card (OWS) — not crmlog's own button there.
 pub const PERSON: &str = "button:not(.crmlog-log-this)";
+/// The selected row of the message list: the message the reading pane
+/// shows (OWS: `aria-selected` on the option).
+pub const SELECTED_ROW: &str = "div[role=option][data-convid][aria-selected=true]";
 /// Our body marker (spec/tracking.md, carrier 2), the same on every site.
 pub const TRACKING_MARKER: &str = crate::sites::TRACKING_MARKER;
