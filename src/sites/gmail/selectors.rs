@@ -4,11 +4,12 @@
 //! ../shared/notes/web-mail-dom.md; the replica pages under
 //! tests/fixtures/sites/gmail/ reproduce the structure these rely on.
 
-/// A compose window is a dialog (floating or full-screen), or an inline
+/// A compose window is a dialog (floating or full-screen), an inline
 /// reply's `.M9` inside the message's `.ip`, which gets `adB` while the
-/// reply is open (InboxSDK); either is a compose only when it holds a form
+/// reply is open, or the `.M9` in the stand-alone compose window, whose
+/// body has `xE xp` (InboxSDK); each is a compose only when it holds a form
 /// (InboxSDK, gmail.js).
-pub const COMPOSE_DIALOG: &str = "div[role=dialog], div.ip.adB div.M9";
+pub const COMPOSE_DIALOG: &str = "div[role=dialog], div.ip.adB div.M9, body.xE div.M9";
 /// The form inside a compose.
 pub const COMPOSE_FORM: &str = "form";
 /// The hidden sender field (`input[name=from]`, gmail.js, FlowCrypt).
