@@ -170,11 +170,10 @@ fn on_key(e: &KeyboardEvent, target: &Element) {
     }
 }
 
-/// The censored shape of page markup, for a bug report when a selector
-/// stops matching (`censor`). Exported for the extension's self-check and
-/// so that tests can run the same input through the wasm and the wasm2js
-/// flavours and compare the bytes.
-#[wasm_bindgen(js_name = censorHtml)]
-pub fn censor_html(html: &str) -> String {
-    crate::censor::censor_html(html)
+/// The address in a recipient chip's text ("Name <addr>"), as the content
+/// script reads it. Exported so that tests can run the same input through
+/// the wasm and the wasm2js flavours and compare the results.
+#[wasm_bindgen(js_name = addressIn)]
+pub fn address_in(entry: &str) -> String {
+    crate::sites::address_in(entry).to_string()
 }

@@ -382,7 +382,7 @@ fn truncated(text: &str, max: usize) -> &str {
 }
 
 /// Keeps `report` as the last one of its (site, feature), newest first,
-/// capped in size and number. `None` when the report is not one a content
+/// its snippet censored, capped in size and number. `None` when the report is not one a content
 /// script sends (unknown site, empty feature name).
 pub fn record_degraded(
     mut reports: Vec<DegradedReport>,
@@ -395,9 +395,12 @@ pub fn record_degraded(
     if feature.is_empty() {
         return None;
     }
+    // The content script sends the markup as it is (the censor's code
+    // would cost its size budget); only its shape is kept: tags, no text,
+    // no attribute values.
     let report = DegradedReport {
         feature,
-        snippet: truncated(&report.snippet, SNIPPET_MAX).to_string(),
+        snippet: truncated(&crate::censor::censor_html(&report.snippet), SNIPPET_MAX).to_string(),
         ..report
     };
     reports.retain(|r| !(r.site == report.site && r.feature == report.feature));
@@ -701,10 +704,19 @@ mod tests {
         assert_eq!(list[0].snippet, "<span></span>");
         assert_eq!(record_degraded(vec![], r("yahoo", "x", "", 1)), None);
         assert_eq!(record_degraded(vec![], r("gmail", "  ", "", 1)), None);
-        // A huge snippet of multi-byte characters is cut at a character.
-        let big = "é".repeat(SNIPPET_MAX);
+        // Stored censored: the shape, no text, no attribute value.
+        let list = record_degraded(
+            vec![],
+            r("gmail", "message_actions", "<div title=\"bob@client.example\">Offer for Bob</div>", 1),
+        )
+        .unwrap();
+        assert!(list[0].snippet.starts_with("<div"), "{}", list[0].snippet);
+        assert!(!list[0].snippet.contains("bob") && !list[0].snippet.contains("Offer"));
+        // A huge snippet is capped after censoring.
+        let big = "<p title=\"é\">é</p>".repeat(SNIPPET_MAX);
         let list = record_degraded(vec![], r("gmail", "status_badge", &big, 1)).unwrap();
-        assert!(list[0].snippet.len() <= SNIPPET_MAX && list[0].snippet.len() > SNIPPET_MAX - 2);
+        let n = list[0].snippet.len();
+        assert!(n <= SNIPPET_MAX && n > SNIPPET_MAX - 16, "{n}");
         let mut list = Vec::new();
         for n in 0..(DEGRADED_MAX + 5) {
             list = record_degraded(list, r("gmail", &format!("f{n}"), "", n as u64)).unwrap();

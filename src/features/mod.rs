@@ -56,10 +56,12 @@ fn is_off(name: &'static str) -> bool {
 fn switch_off(name: &'static str, root: &web_sys::Element) {
     DEGRADED.with(|d| d.borrow_mut().push(name));
     // The popup lists degraded features with the shape of the markup that
-    // no longer matched: tags only, no text or attribute value (censor), so
-    // a user may paste it into a bug report. Capped: a whole thread's
-    // markup is not needed to see a changed structure.
-    let mut snippet = crate::censor::censor_html(&root.outer_html());
+    // no longer matched: tags only, no text or attribute value, so a user
+    // may paste it into a bug report. The service worker censors it before
+    // it is stored (`crm::pages::record_degraded`; the censor would cost
+    // this script's size budget); the markup goes nowhere else. Capped: a
+    // whole thread's markup is not needed to see a changed structure.
+    let mut snippet = root.outer_html();
     if snippet.len() > SNIPPET_MAX {
         let mut cut = SNIPPET_MAX;
         while !snippet.is_char_boundary(cut) {
@@ -74,8 +76,9 @@ fn switch_off(name: &'static str, root: &web_sys::Element) {
     }
 }
 
-/// The longest snippet sent with a report, in bytes.
-const SNIPPET_MAX: usize = 4096;
+/// The longest markup sent with a report, in bytes (its censored shape is
+/// far shorter).
+const SNIPPET_MAX: usize = 64 * 1024;
 
 /// Features switched off on this page so far.
 pub fn degraded() -> Vec<&'static str> {

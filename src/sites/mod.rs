@@ -478,7 +478,7 @@ impl Compose {
 
 /// The address in a chip's entry: inside the last `<…>` of "Name <addr>",
 /// else the whole entry.
-fn address_in(entry: &str) -> &str {
+pub fn address_in(entry: &str) -> &str {
     // A byte loop: `rfind` and `split` pull the string searchers into the
     // content script. `<` and `>` are ASCII, so the slice bounds are char
     // boundaries and `get` cannot fail on them.
