@@ -43,6 +43,9 @@ content_bundle() {
   # Not --all-features: that output breaks wasm2js.
   # Rust places the stack, then data, above 1 MB, so low memory is unused.
   "$BIN/wasm-opt" -Oz --converge --low-memory-unused "$wasm/crmlog_bg.wasm" -o "$wasm/crmlog_bg.wasm"
+  # Re-structuring the control flow once more gives wasm2js ~0.35 KB gzip
+  # less to write (measured; the parity test checks the result).
+  "$BIN/wasm-opt" -Oz --flatten --rereloop -Oz --low-memory-unused "$wasm/crmlog_bg.wasm" -o "$wasm/crmlog_bg.wasm"
   "$BIN/wasm2js" -Oz "$wasm/crmlog_bg.wasm" -o "$wasm/crmlog_bg.wasm2js.mjs"
   node scripts/patch-wasm2js.mjs "$wasm/crmlog_bg.wasm2js.mjs"
   # The glue imports the module as "./crmlog_bg.wasm"; point it at the translation.

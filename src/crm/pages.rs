@@ -707,7 +707,12 @@ mod tests {
         // Stored censored: the shape, no text, no attribute value.
         let list = record_degraded(
             vec![],
-            r("gmail", "message_actions", "<div title=\"bob@client.example\">Offer for Bob</div>", 1),
+            r(
+                "gmail",
+                "message_actions",
+                "<div title=\"bob@client.example\">Offer for Bob</div>",
+                1,
+            ),
         )
         .unwrap();
         assert!(list[0].snippet.starts_with("<div"), "{}", list[0].snippet);
