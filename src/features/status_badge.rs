@@ -131,13 +131,15 @@ pub fn show(badge: &Element, status: Option<Status>, asked: &str, started: f64, 
                 ("href", &link),
                 ("target", "_blank"),
                 ("rel", "noopener noreferrer"),
+                ("title", title.as_str()),
             ],
         )
     {
         a.set_text_content(badge.text_content().as_deref());
         badge.set_text_content(None);
         let _ = badge.append_with_node_1(&a);
-        // The link takes the focus; the badge need not be a stop of its own.
+        // The link takes the focus, with the same tooltip; the badge need
+        // not be a stop of its own.
         let _ = badge.remove_attribute("tabindex");
     }
     // Followed while it may still change: not when checking failed (an

@@ -56,13 +56,22 @@ test('toggles and badges are labelled, keyboard operable, and pass axe-core', as
     await page.keyboard.press('Space');
     assert.equal(await dialog.locator('button.crmlog-track-toggle').getAttribute('aria-pressed'), 'true', 'Space switches Track');
 
-    // The badge is reachable by keyboard and says its state with a tooltip.
+    // The badge says its state with a tooltip; Logged, it is a link to the
+    // contact's timeline, reachable by keyboard with the same tooltip.
     const badge = page.locator('div.adn .crmlog-badge');
-    assert.equal(await badge.getAttribute('tabindex'), '0');
     assert.equal(await badge.getAttribute('role'), 'status');
     assert.ok((await badge.getAttribute('title')).length > 0);
+    const link = badge.locator('a[href]');
+    assert.equal(await link.textContent(), 'Logged');
+    assert.equal(await link.getAttribute('title'), await badge.getAttribute('title'));
+    await link.focus();
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('.crmlog-badge') !== null), true);
+    // "Log this email" is a button with its name and a tooltip.
+    const logThis = page.locator('div.adn button.crmlog-log-this');
+    assert.equal(await logThis.textContent(), 'Log this email');
+    assert.ok((await logThis.getAttribute('title')).length > 0);
 
-    const violations = await axeViolations(page, ['.crmlog-toggle', '.crmlog-badge']);
+    const violations = await axeViolations(page, ['.crmlog-toggle', '.crmlog-badge', '.crmlog-log-this']);
     assert.deepEqual(violations, []);
     // Control: the same check flags a toggle without a name.
     await page.evaluate(() => {
