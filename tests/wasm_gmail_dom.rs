@@ -333,3 +333,36 @@ async fn list_rows_give_their_thread_id_and_a_place_for_the_badge() {
     assert_eq!(views.len(), 1);
     assert_eq!(views[0].thread_key().as_deref(), Some(key.as_str()));
 }
+
+#[wasm_bindgen_test]
+fn a_draft_keeps_its_marker_id_and_a_quoted_marker_is_not_ours() {
+    // A compose whose body already carries crmlog's marker (a draft popped
+    // out or reopened): the id is kept.
+    let compose = open_compose();
+    let body = compose.body().unwrap();
+    let kept = "crml-5knz5jl7dedbbq6rwxvrobvw5m";
+    let marker = doc().create_element("span").unwrap();
+    marker.set_attribute("data-crmlog-id", kept).unwrap();
+    body.append_child(&marker).unwrap();
+    features::log_toggle::attach(&compose).unwrap();
+    assert_eq!(
+        features::log_toggle::tracking_id(&compose).unwrap(),
+        kept
+    );
+    assert_eq!(count(&body, "[data-crmlog-id]"), 1, "no second marker");
+
+    // A reply whose body holds the quoted original with its marker: the
+    // reply gets an id and a marker of its own.
+    let reply = open_compose();
+    let body = reply.body().unwrap();
+    let quote = doc().create_element("blockquote").unwrap();
+    let quoted = doc().create_element("span").unwrap();
+    quoted.set_attribute("data-crmlog-id", kept).unwrap();
+    quote.append_child(&quoted).unwrap();
+    body.append_child(&quote).unwrap();
+    features::log_toggle::attach(&reply).unwrap();
+    let own = features::log_toggle::tracking_id(&reply).unwrap();
+    assert_ne!(own, kept);
+    assert_eq!(count(&body, ":scope > [data-crmlog-id]"), 1);
+    assert_eq!(count(&body, "[data-crmlog-id]"), 2);
+}

@@ -99,9 +99,14 @@ pub fn tracking_id(compose: &Compose) -> Result<String, FeatureError> {
     if let Some(id) = compose.root.get_attribute(TRACKING_ATTR) {
         return Ok(id);
     }
-    let id = crate::bindings::chrome::random_tracking_id()
-        .ok_or(FeatureError("no random source for the tracking id"))?
-        .to_string();
+    // A draft reopened or popped out carries the marker crmlog wrote
+    // before: its id is kept, so the email is logged once under it.
+    let id = match own_marker(compose).and_then(|m| m.get_attribute("data-crmlog-id")) {
+        Some(id) => id,
+        None => crate::bindings::chrome::random_tracking_id()
+            .ok_or(FeatureError("no random source for the tracking id"))?
+            .to_string(),
+    };
     let _ = compose.root.set_attribute(TRACKING_ATTR, &id);
     Ok(id)
 }
@@ -110,10 +115,7 @@ pub fn tracking_id(compose: &Compose) -> Result<String, FeatureError> {
 /// once per compose and kept, so switching back on reuses it.
 fn sync_marker(compose: &Compose, on: bool) -> Result<(), FeatureError> {
     let body = compose.body()?;
-    let existing = body
-        .query_selector(crate::sites::TRACKING_MARKER)
-        .ok()
-        .flatten();
+    let existing = own_marker(compose);
     if !on {
         if let Some(m) = existing {
             m.remove();
@@ -128,4 +130,16 @@ fn sync_marker(compose: &Compose, on: bool) -> Result<(), FeatureError> {
     let marker = element(&body, "span", &[("data-crmlog-id", &id), ("hidden", "")])?;
     body.append_with_node_1(&marker)
         .map_err(|_| FeatureError("cannot place the marker"))
+}
+
+/// This compose's own marker: a child of the body, where crmlog writes it.
+/// A marker deeper down belongs to a quoted message (an expanded quote of
+/// the email replied to) and is never taken for this email's.
+fn own_marker(compose: &Compose) -> Option<web_sys::Element> {
+    compose
+        .body()
+        .ok()?
+        .query_selector(":scope > [data-crmlog-id]")
+        .ok()
+        .flatten()
 }
