@@ -127,8 +127,12 @@ test('Outlook replica: inline reply and pop-out compose each get the toggle and 
     // Pop-out: a new window with its own compose and toggle.
     const subject = `Popped out ${Date.now()}`;
     const { compose } = await openOutlookCompose(page);
+    const inlineId = await compose.locator('[data-crmlog-id]').getAttribute('data-crmlog-id');
     const { popup, compose: popped, toggle } = await popOutOutlookCompose(page, compose);
     assert.equal(await toggle.getAttribute('aria-pressed'), 'true');
+    // The draft's marker came along: the pop-out keeps its tracking id.
+    assert.equal(await popped.locator('[data-crmlog-id]').count(), 1);
+    assert.equal(await popped.locator('[data-crmlog-id]').getAttribute('data-crmlog-id'), inlineId);
     const closed = popup.waitForEvent('close');
     await fillAndSendOutlook(popup, popped, toggle, { to: ['gina@client.example'], subject, body: 'From the pop-out.' });
     await closed;
