@@ -101,6 +101,7 @@ pub fn defaults_reply(reply: &JsValue) -> Option<ComposeDefaults> {
         log: get("log")?.as_bool()?,
         track: get("track")?.as_bool()?,
         pixel_base: get("pixel_base").and_then(|v| v.as_string()),
+        bcc: get("bcc").and_then(|v| v.as_string()),
     })
 }
 

@@ -78,6 +78,11 @@ pub struct ComposeDefaults {
     /// The pixel base URL.
     #[serde(default)]
     pub pixel_base: Option<String>,
+    /// The CRM's BCC address when the user chose to log through it instead
+    /// of the API (options page): a compose with Log on then carries its
+    /// plus-address in Bcc (spec/tracking.md carrier 4).
+    #[serde(default)]
+    pub bcc: Option<String>,
 }
 
 /// Where a logging request stands.
@@ -97,6 +102,9 @@ pub enum LogState {
     Refused,
     /// The service worker has no record of this id.
     Unknown,
+    /// The email went to the CRM's BCC address (carrier 4); the CRM has
+    /// not shown it logged yet.
+    SentToBcc,
 }
 
 impl LogState {
@@ -109,6 +117,7 @@ impl LogState {
             LogState::Parked => "parked",
             LogState::Refused => "refused",
             LogState::Unknown => "unknown",
+            LogState::SentToBcc => "sent_to_bcc",
         }
     }
 
@@ -121,6 +130,7 @@ impl LogState {
             LogState::Parked,
             LogState::Refused,
             LogState::Unknown,
+            LogState::SentToBcc,
         ]
         .into_iter()
         .find(|s| s.name() == name)
@@ -130,7 +140,7 @@ impl LogState {
     pub fn is_pending(self) -> bool {
         matches!(
             self,
-            LogState::Queued | LogState::Sending | LogState::Unknown
+            LogState::Queued | LogState::Sending | LogState::Unknown | LogState::SentToBcc
         )
     }
 }
@@ -202,6 +212,7 @@ mod tests {
             LogState::Parked,
             LogState::Refused,
             LogState::Unknown,
+            LogState::SentToBcc,
         ] {
             assert_eq!(
                 serde_json::to_string(&s).unwrap(),

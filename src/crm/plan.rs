@@ -10,7 +10,7 @@
 
 use super::compose::{ComposeSnapshot, parties};
 use super::log::{LogRequest, Party, normalize};
-use crate::policy::{Account, Decision, Event, Excluded, Outgoing, User, decide};
+use crate::policy::{Account, Address, Decision, Event, Excluded, Outgoing, User, decide};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -33,6 +33,10 @@ pub struct SenderSide {
     pub aliases: Vec<String>,
     /// Never-log entries (N1), already validated.
     pub never_log: Vec<String>,
+    /// The CRM's BCC address, when the user chose to log through it instead
+    /// of the API (spec/tracking.md carrier 4; validated by the options
+    /// page). With any `+tag` it is the CRM's own, never a recipient.
+    pub bcc_address: Option<String>,
 }
 
 impl SenderSide {
@@ -48,8 +52,37 @@ impl SenderSide {
                 inboxes: Vec::new(),
             }],
             never_log: self.never_log.clone(),
+            bcc_address: self.bcc_address.clone(),
             ..Account::default()
         }
+    }
+
+    /// Whether `address` is the CRM's BCC address, with or without a
+    /// `+tag`: the CRM's own, left out silently (docs/policy.md), never
+    /// checked against the never-log list nor shown as excluded.
+    pub fn is_crm_own(&self, address: &str) -> bool {
+        let Some(own) = &self.bcc_address else {
+            return false;
+        };
+        let (own, a) = (Address::new(own), Address::new(address));
+        a.key() == own.key() || a.base_key().as_deref() == Some(own.key())
+    }
+
+    /// Whether `request` carries its tracking id's plus-address of the BCC
+    /// address in Bcc (carrier 4): the mail itself then goes to the CRM's
+    /// BCC inbox, which logs it, and no logging request is made.
+    pub fn sent_through_bcc(&self, request: &LogRequest) -> bool {
+        let Some(plus) = self
+            .bcc_address
+            .as_deref()
+            .and_then(|bcc| crate::tracking::plus_address(bcc, &request.tracking_id))
+        else {
+            return false;
+        };
+        request
+            .bcc
+            .iter()
+            .any(|p| p.address.trim().eq_ignore_ascii_case(&plus))
     }
 }
 
@@ -212,7 +245,9 @@ pub fn check_recipients(snapshot: &ComposeSnapshot, side: &SenderSide) -> Recipi
     let to = parties(&snapshot.to, &mut seen);
     let cc = parties(&snapshot.cc, &mut seen);
     let bcc = parties(&snapshot.bcc, &mut seen);
-    let recipients = seen.len();
+    // The plus-address of the BCC carrier is the CRM's own: not a
+    // recipient to count (the engine leaves it out too).
+    let recipients = seen.iter().filter(|a| !side.is_crm_own(a)).count();
     let from = super::compose::parse_party(&snapshot.from).unwrap_or(Party {
         address: String::new(),
         name: None,
@@ -279,6 +314,7 @@ mod tests {
         let side = SenderSide {
             aliases: vec!["anna.k@acme.example".into()],
             never_log: vec!["ceo@client.example".into(), "rival.example".into()],
+            ..SenderSide::default()
         };
         let plan = plan_outgoing(request(), &side).unwrap();
         assert!(plan.decision.logged);
@@ -345,6 +381,7 @@ mod tests {
         let side = SenderSide {
             aliases: vec!["anna.k@acme.example".into()],
             never_log: vec!["ceo@client.example".into(), "*.rival.example".into()],
+            ..SenderSide::default()
         };
         let check = check_recipients(&typed(&["Bob <bob@client.example>"], &[]), &side);
         assert_eq!((check.recipients, check.none_logged), (1, false));
@@ -388,6 +425,48 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_bcc_carrier_is_the_crms_own_and_never_a_recipient() {
+        let id = "crml-5knz5jl7dedbbq6rwxvrobvw5m";
+        let plus = crate::tracking::plus_address("log@bcc.example", id).unwrap();
+        let side = SenderSide {
+            never_log: vec!["ceo@client.example".into(), "bcc.example".into()],
+            bcc_address: Some("log@bcc.example".into()),
+            ..SenderSide::default()
+        };
+        assert!(side.is_crm_own(&plus) && side.is_crm_own("LOG@bcc.example"));
+        assert!(!side.is_crm_own("other@bcc.example"));
+        assert!(!SenderSide::default().is_crm_own(&plus));
+
+        // Only the plus-address in Bcc: no recipient yet, nothing to warn
+        // about — even though its domain is on the list.
+        let mut snapshot = typed(&[], &[]);
+        snapshot.bcc = vec![plus.clone()];
+        assert_eq!(check_recipients(&snapshot, &side), RecipientCheck::default());
+
+        // With a never-logged recipient, only that one is named.
+        let mut snapshot = typed(&["ceo@client.example", "bob@client.example"], &[]);
+        snapshot.bcc = vec![plus.clone()];
+        let check = check_recipients(&snapshot, &side);
+        assert_eq!((check.recipients, check.none_logged), (2, false));
+        let named: Vec<&str> = check.excluded.iter().map(|e| e.address.as_str()).collect();
+        assert_eq!(named, ["ceo@client.example"]);
+
+        // Send: the carrier is recognised by the compose's own id only,
+        // and the plus-address never reaches the request the outbox keeps.
+        let mut r = request();
+        r.tracking_id = id.into();
+        r.bcc = vec![party(&plus.to_uppercase())];
+        assert!(side.sent_through_bcc(&r));
+        let plan = plan_outgoing(r.clone(), &side).unwrap();
+        let kept = plan.request.unwrap();
+        assert!(kept.bcc.is_empty(), "{:?}", kept.bcc);
+        r.tracking_id = "crml-aaaaaaaaaaaaaaaaaaaaaaaaaa".into();
+        assert!(!side.sent_through_bcc(&r), "another compose's address");
+        r.tracking_id = id.into();
+        assert!(!SenderSide::default().sent_through_bcc(&r), "no BCC address set");
+    }
+
     const RECEIVED: &str = "From: Bob Jones <bob@client.example>\r\n\
 To: Anna K <anna@acme.example>, ceo@client.example\r\n\
 Cc: anna.k@acme.example\r\n\
@@ -402,6 +481,7 @@ Thanks, we accept.\r\n";
         let side = SenderSide {
             aliases: vec!["anna.k@acme.example".into()],
             never_log: vec!["ceo@client.example".into()],
+            ..SenderSide::default()
         };
         let plan = plan_manual(
             RECEIVED.as_bytes(),

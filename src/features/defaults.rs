@@ -13,9 +13,9 @@ pub const DEFAULT_ATTR: &str = "data-crmlog-default";
 
 thread_local! {
     /// Until the worker answers: Log on (O3's default), Track off (O7),
-    /// no pixel address.
+    /// no pixel address, no BCC address (the API logs).
     static DEFAULTS: RefCell<ComposeDefaults> = const {
-        RefCell::new(ComposeDefaults { log: true, track: false, pixel_base: None })
+        RefCell::new(ComposeDefaults { log: true, track: false, pixel_base: None, bcc: None })
     };
 }
 
