@@ -622,7 +622,10 @@ mod tests {
             Some("lög+x@bcc.exämple")
         );
         // What the content script builds is what the parser reads back.
-        let raw = format!("From: a@x\r\nBcc: {}\r\n\r\nhi", plus_address("log@bcc.example", id.as_str()).unwrap());
+        let raw = format!(
+            "From: a@x\r\nBcc: {}\r\n\r\nhi",
+            plus_address("log@bcc.example", id.as_str()).unwrap()
+        );
         assert_eq!(find_raw(raw.as_bytes()).id(), Some(&id));
     }
 }

@@ -435,7 +435,10 @@ mod tests {
         let Settled::Item(done) = settle(next, JobEnd::Logged(logged), now, &P, 0.0) else {
             panic!()
         };
-        assert_eq!((done.state, done.email_id.as_deref()), (ItemState::Done, Some("77")));
+        assert_eq!(
+            (done.state, done.email_id.as_deref()),
+            (ItemState::Done, Some("77"))
+        );
         // Never found: after BCC_CONFIRMS attempts the outbox stops asking.
         let mut tired = sent;
         tired.attempts = BCC_CONFIRMS;

@@ -442,7 +442,10 @@ mod tests {
         // about — even though its domain is on the list.
         let mut snapshot = typed(&[], &[]);
         snapshot.bcc = vec![plus.clone()];
-        assert_eq!(check_recipients(&snapshot, &side), RecipientCheck::default());
+        assert_eq!(
+            check_recipients(&snapshot, &side),
+            RecipientCheck::default()
+        );
 
         // With a never-logged recipient, only that one is named.
         let mut snapshot = typed(&["ceo@client.example", "bob@client.example"], &[]);
@@ -464,7 +467,10 @@ mod tests {
         r.tracking_id = "crml-aaaaaaaaaaaaaaaaaaaaaaaaaa".into();
         assert!(!side.sent_through_bcc(&r), "another compose's address");
         r.tracking_id = id.into();
-        assert!(!SenderSide::default().sent_through_bcc(&r), "no BCC address set");
+        assert!(
+            !SenderSide::default().sent_through_bcc(&r),
+            "no BCC address set"
+        );
     }
 
     const RECEIVED: &str = "From: Bob Jones <bob@client.example>\r\n\

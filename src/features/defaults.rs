@@ -48,6 +48,9 @@ pub fn refresh() {
             super::run("track_toggle", &compose.root, || {
                 super::track_toggle::apply_default(&compose, &fresh)
             });
+            super::run("bcc_carrier", &compose.root, || {
+                super::bcc_carrier::sync(&compose)
+            });
         }
     });
 }

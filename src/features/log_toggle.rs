@@ -63,7 +63,10 @@ pub fn attach(compose: &Compose) -> Result<(), FeatureError> {
             .unwrap_or_default();
         let _ = button.set_attribute("data-crmlog-injected-at", &now);
     }
-    sync_marker(compose, on)
+    sync_marker(compose, on)?;
+    // Recipients a compose opens with (a reply) are checked too; the
+    // answer also decides the BCC carrier.
+    super::recipient_check::schedule(compose)
 }
 
 /// Sets an untouched toggle to the default that arrived after it was made.
@@ -75,7 +78,17 @@ pub fn apply_default(compose: &Compose, on: bool) -> Result<(), FeatureError> {
         return Ok(());
     }
     set_pressed(&toggle, on)?;
-    sync_marker(compose, on)
+    sync_marker(compose, on)?;
+    sync_bcc(compose);
+    Ok(())
+}
+
+/// The BCC carrier follows Log (its own feature: a failure there leaves
+/// the toggle working).
+fn sync_bcc(compose: &Compose) {
+    super::run("bcc_carrier", &compose.root, || {
+        super::bcc_carrier::sync(compose)
+    });
 }
 
 fn set_pressed(toggle: &Element, on: bool) -> Result<(), FeatureError> {
@@ -90,7 +103,9 @@ pub fn flip(compose: &Compose) -> Result<(), FeatureError> {
     let on = toggle.get_attribute("aria-pressed").as_deref() != Some("true");
     let _ = toggle.remove_attribute(super::defaults::DEFAULT_ATTR);
     set_pressed(&toggle, on)?;
-    sync_marker(compose, on)
+    sync_marker(compose, on)?;
+    sync_bcc(compose);
+    Ok(())
 }
 
 /// The compose's tracking id, made when Log or Track is first on

@@ -4,7 +4,7 @@
 //! toggle says who and why — or that nothing will be logged at all.
 //! The list itself stays in the worker; the page learns only the verdicts.
 
-use super::{FeatureError, log_toggle, msg, msg_with};
+use super::{FeatureError, bcc_carrier, log_toggle, msg, msg_with};
 use crate::bindings::{chrome, wire};
 use crate::sites::Compose;
 
@@ -34,20 +34,21 @@ fn check(compose: &Compose) -> Result<(), FeatureError> {
     let snapshot = compose.recipients_snapshot()?;
     let message =
         wire::check_message(&snapshot).map_err(|_| FeatureError("cannot encode the check"))?;
+    let key = bcc_carrier::recipients_key(&snapshot);
     let compose = compose.clone();
     chrome::send_then(&message, move |reply| {
         // No answer (the worker restarting): the marks stay as they were,
         // and Send decides with the rules anyway.
         if let Some(result) = reply.as_ref().and_then(wire::check_reply) {
             super::run("never_log_warning", &compose.root, || {
-                show(&compose, &result)
+                show(&compose, &result, &key)
             });
         }
     });
     Ok(())
 }
 
-fn show(compose: &Compose, result: &wire::Check) -> Result<(), FeatureError> {
+fn show(compose: &Compose, result: &wire::Check, key: &str) -> Result<(), FeatureError> {
     let code_of = |address: &str| {
         // The worker's addresses are trimmed and lower-cased; JavaScript
         // lower-cases here, so the content script carries no Unicode case
@@ -66,12 +67,28 @@ fn show(compose: &Compose, result: &wire::Check) -> Result<(), FeatureError> {
         };
     }
     let toggle = log_toggle::toggle_of(compose).ok_or(FeatureError("log toggle not found"))?;
+    // N5: the BCC carrier would hand the CRM every address, so a recipient
+    // on the never-log list keeps it out (an internal one does not: the BCC
+    // inbox leaves users out itself, O4).
+    let mut never_logged = false;
+    for (_, code) in &result.excluded {
+        never_logged |= code.starts_with("never_log");
+    }
+    bcc_carrier::checked(compose, key, !never_logged);
     let (label, mut title, state) = if result.none_logged {
         (
             msg("logToggleNoneLogged"),
             msg("logToggleNoneLoggedTitle"),
             Some("none"),
         )
+    } else if bcc_carrier::active() {
+        let title = if never_logged {
+            "logToggleBccRefusedTitle"
+        } else {
+            "logToggleBccTitle"
+        };
+        let state = (!result.excluded.is_empty()).then_some("some");
+        (msg("logToggle"), msg(title), state)
     } else if !result.excluded.is_empty() {
         (
             msg("logToggle"),
@@ -94,5 +111,6 @@ fn show(compose: &Compose, result: &wire::Check) -> Result<(), FeatureError> {
         Some(s) => toggle.set_attribute("data-crmlog-recipients", s),
         None => toggle.remove_attribute("data-crmlog-recipients"),
     };
+    super::run("bcc_carrier", &compose.root, || bcc_carrier::sync(compose));
     Ok(())
 }

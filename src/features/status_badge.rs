@@ -61,6 +61,7 @@ fn follow(tracking_id: String, badge: Element, started: f64, delay: i32) {
         let mut title = match (state, &error) {
             (LogState::Logged, _) => msg("statusLoggedTitle"),
             (LogState::Refused, _) => msg("statusRefusedTitle"),
+            (LogState::SentToBcc, _) => msg("statusSentToBccTitle"),
             (LogState::Parked, Some(e)) => msg_with("statusParkedTitle", &[e]),
             (LogState::Queued | LogState::Sending, Some(e)) => msg_with("statusRetryTitle", &[e]),
             _ => msg("statusQueuedTitle"),
@@ -92,6 +93,7 @@ fn render(badge: &Element, state: LogState, title: &str) {
     let (key, data) = match state {
         LogState::Logged => ("statusLogged", "logged"),
         LogState::Queued | LogState::Sending => ("statusQueued", "queued"),
+        LogState::SentToBcc => ("statusSentToBcc", "sent-to-bcc"),
         LogState::Parked | LogState::Refused | LogState::Unknown => {
             ("statusNotLogged", "not-logged")
         }

@@ -94,6 +94,11 @@ pub struct Site {
     pub recipient_any: &'static str,
     /// A recipient chip inside a field.
     pub chip: &'static str,
+    /// The control inside a chip that removes it.
+    pub chip_remove: &'static [&'static str],
+    /// What shows a hidden Bcc field: a selector, and the control's text
+    /// when the selector alone does not tell it ("" for any).
+    pub bcc_open: (&'static str, &'static str),
     /// How a chip gives its address.
     pub chip_read: ChipRead,
     /// Where typed text not yet a chip is.
@@ -439,9 +444,83 @@ impl Compose {
     }
 }
 
+/// Marks a compose whose Bcc field crmlog asked the site to show.
+const BCC_OPENED_ATTR: &str = "data-crmlog-bcc-opened";
+
+impl Compose {
+    /// Adds `address` to Bcc as a user does: typed into the Bcc field and
+    /// committed with Enter, which makes the site's own chip. A hidden Bcc
+    /// field is shown first (its control clicked, once per compose) and
+    /// `Ok(false)` returned: the site may render it later, and showing it
+    /// changes the compose, so the caller is called again.
+    pub fn add_bcc(&self, address: &str) -> Result<bool, Missing> {
+        let Some(field) = self.field(2) else {
+            if self.root.has_attribute(BCC_OPENED_ATTR) {
+                return Err(Missing("bcc field"));
+            }
+            let (selector, text) = self.site.bcc_open;
+            let mut opener = None;
+            for el in dom::all(&self.root, selector) {
+                if text.is_empty() || el.text_content().unwrap_or_default().trim_ascii() == text {
+                    opener = Some(el);
+                    break;
+                }
+            }
+            click(&opener.ok_or(Missing("bcc field"))?);
+            let _ = self.root.set_attribute(BCC_OPENED_ATTR, "");
+            return Ok(false);
+        };
+        let target = match self.site.typed {
+            Typed::Input(input) => {
+                let el = field
+                    .query_selector(input)
+                    .ok()
+                    .flatten()
+                    .ok_or(Missing("bcc input"))?;
+                if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+                    i.set_value(address);
+                }
+                el
+            }
+            Typed::OwnText => {
+                let _ = field.append_with_str_1(address);
+                field
+            }
+        };
+        // The site learns of the text as of typing, then of the Enter.
+        if let Ok(e) = web_sys::Event::new("input") {
+            let _ = target.dispatch_event(&e);
+        }
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key("Enter");
+        init.set_bubbles(true);
+        init.set_cancelable(true);
+        if let Ok(e) = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init) {
+            let _ = target.dispatch_event(&e);
+        }
+        Ok(true)
+    }
+
+    /// Removes a recipient chip as a user does: with its remove control
+    /// (the site updates its own list), else by taking it out.
+    pub fn remove_chip(&self, chip: &Element) {
+        match dom::first(chip, self.site.chip_remove) {
+            Some(button) => click(&button),
+            None => chip.remove(),
+        }
+    }
+}
+
+/// Clicks `el` (a control of the site).
+fn click(el: &Element) {
+    if let Some(h) = el.dyn_ref::<web_sys::HtmlElement>() {
+        h.click();
+    }
+}
+
 /// The address in a chip's entry: inside the last `<…>` of "Name <addr>",
 /// else the whole entry.
-fn address_in(entry: &str) -> &str {
+pub fn address_in(entry: &str) -> &str {
     // A byte loop: `rfind` and `split` pull the string searchers into the
     // content script. `<` and `>` are ASCII, so the slice bounds are char
     // boundaries and `get` cannot fail on them.
