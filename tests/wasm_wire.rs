@@ -130,13 +130,11 @@ fn check_and_defaults_replies_written_by_the_worker_are_read() {
             log: false,
             track: true,
             pixel_base: Some("http://127.0.0.1:8765".into()),
-            bcc: Some("log@bcc.example".into()),
         },
         ComposeDefaults {
             log: true,
             track: false,
             pixel_base: None,
-            bcc: None,
         },
     ] {
         let js = crmlog::bindings::to_js(&defaults).unwrap();

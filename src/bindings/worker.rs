@@ -222,7 +222,12 @@ async fn sender_side() -> Result<SenderSide, String> {
             aliases: get(ALIASES_KEY)
                 .and_then(|v| serde_wasm_bindgen::from_value::<Vec<String>>(v).ok())
                 .unwrap_or_default(),
-            bcc_address: get(BCC_ADDRESS_KEY).and_then(non_empty),
+            // A BCC address is the user's choice to log through it instead
+            // of the API (docs/extension-pages.md); the options page saved
+            // it validated, lower-cased.
+            bcc_address: get(BCC_ADDRESS_KEY)
+                .and_then(|v| v.as_string())
+                .filter(|s| !s.trim().is_empty()),
         }),
     };
     SIDE.with(|s| *s.borrow_mut() = Some(side.clone()));
@@ -298,11 +303,10 @@ async fn log_raw(raw: &[u8], user: &str) -> Result<JsValue, JsValue> {
 /// CRM — the sandbox serves `/o/<id>.gif`; HubSpot's API host does not, so
 /// with HubSpot a pixel address must be set for Track to work.
 async fn compose_defaults() -> Result<ComposeDefaults, JsValue> {
-    let keys = js_sys::Array::of4(
+    let keys = js_sys::Array::of3(
         &DEFAULT_LOG_KEY.into(),
         &DEFAULT_TRACK_KEY.into(),
         &PIXEL_BASE_KEY.into(),
-        &BCC_ADDRESS_KEY.into(),
     );
     let got = call(chrome::storage_get(&keys)).await?;
     let get = |k: &str| js_sys::Reflect::get(&got, &JsValue::from_str(k)).ok();
@@ -325,16 +329,7 @@ async fn compose_defaults() -> Result<ComposeDefaults, JsValue> {
             .and_then(|v| v.as_bool())
             .unwrap_or(false),
         pixel_base,
-        // A BCC address is the user's choice to log through it instead of
-        // the API (docs/extension-pages.md); the options page saved it
-        // validated, lower-cased.
-        bcc: get(BCC_ADDRESS_KEY).and_then(non_empty),
     })
-}
-
-/// A stored string setting, when set and not blank.
-fn non_empty(v: JsValue) -> Option<String> {
-    v.as_string().filter(|s| !s.trim().is_empty())
 }
 
 /// The outbox database, opened once per worker life.

@@ -78,11 +78,6 @@ pub struct ComposeDefaults {
     /// The pixel base URL.
     #[serde(default)]
     pub pixel_base: Option<String>,
-    /// The CRM's BCC address when the user chose to log through it instead
-    /// of the API (options page): a compose with Log on then carries its
-    /// plus-address in Bcc (spec/tracking.md carrier 4).
-    #[serde(default)]
-    pub bcc: Option<String>,
 }
 
 /// Where a logging request stands.

@@ -10,7 +10,7 @@
 
 use super::compose::{ComposeSnapshot, parties};
 use super::log::{LogRequest, Party, normalize};
-use crate::policy::{Account, Address, Decision, Event, Excluded, Outgoing, User, decide};
+use crate::policy::{Account, Address, Code, Decision, Event, Excluded, Outgoing, User, decide};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
@@ -236,11 +236,40 @@ pub struct RecipientCheck {
     /// True when there are recipients and every one is excluded: the email
     /// will not be logged (O2), which the toggle says before Send.
     pub none_logged: bool,
+    /// The plus-address the compose carries in Bcc (spec/tracking.md
+    /// carrier 4): set when the user logs through the BCC address, the
+    /// snapshot has a tracking id, and no recipient is on the never-log list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bcc: Option<String>,
+    /// A BCC address is set but a recipient on the never-log list keeps the
+    /// plus-address out (N5: the CRM would receive that address).
+    #[serde(default)]
+    pub bcc_refused: bool,
 }
 
 /// Checks a compose's recipients as they are now, with the same rules as
-/// Send ([`plan_outgoing`]); the body is not needed for this.
+/// Send ([`plan_outgoing`]); the body is not needed for this. With the
+/// snapshot's tracking id it also says whether the BCC carrier may go in.
 pub fn check_recipients(snapshot: &ComposeSnapshot, side: &SenderSide) -> RecipientCheck {
+    let mut check = check_only(snapshot, side);
+    // Only an id of ours: the address is built from it.
+    let plus = crate::tracking::TrackingId::parse(&snapshot.tracking_id)
+        .ok()
+        .zip(side.bcc_address.as_deref())
+        .and_then(|(id, bcc)| crate::tracking::plus_address(bcc, id.as_str()));
+    // N5: the mail itself goes to the CRM with the BCC carrier, so one
+    // recipient on the never-log list keeps it out. Internal recipients do
+    // not: the BCC inbox leaves the account's users out itself (O4).
+    let never_logged = check
+        .excluded
+        .iter()
+        .any(|e| matches!(e.reason, Code::NeverLogAddress | Code::NeverLogDomain));
+    check.bcc_refused = plus.is_some() && never_logged;
+    check.bcc = plus.filter(|_| !never_logged);
+    check
+}
+
+fn check_only(snapshot: &ComposeSnapshot, side: &SenderSide) -> RecipientCheck {
     let mut seen = BTreeSet::new();
     let to = parties(&snapshot.to, &mut seen);
     let cc = parties(&snapshot.cc, &mut seen);
@@ -272,6 +301,7 @@ pub fn check_recipients(snapshot: &ComposeSnapshot, side: &SenderSide) -> Recipi
             none_logged: plan.decision.excluded.len() >= recipients,
             excluded: plan.decision.excluded,
             recipients,
+            ..RecipientCheck::default()
         },
         // The engine refuses only malformed input; the compose then shows
         // no warning, and Send decides again with the whole message.
@@ -438,22 +468,48 @@ mod tests {
         assert!(!side.is_crm_own("other@bcc.example"));
         assert!(!SenderSide::default().is_crm_own(&plus));
 
+        // A new compose with its id: the carrier goes in at once.
+        let mut snapshot = typed(&[], &[]);
+        snapshot.tracking_id = id.into();
+        let check = check_recipients(&snapshot, &side);
+        assert_eq!(check.bcc.as_deref(), Some(plus.as_str()));
+        assert!(!check.bcc_refused);
         // Only the plus-address in Bcc: no recipient yet, nothing to warn
         // about — even though its domain is on the list.
-        let mut snapshot = typed(&[], &[]);
         snapshot.bcc = vec![plus.clone()];
-        assert_eq!(
-            check_recipients(&snapshot, &side),
-            RecipientCheck::default()
-        );
+        let check = check_recipients(&snapshot, &side);
+        assert_eq!((check.recipients, check.excluded.len()), (0, 0));
+        assert_eq!(check.bcc.as_deref(), Some(plus.as_str()));
 
-        // With a never-logged recipient, only that one is named.
-        let mut snapshot = typed(&["ceo@client.example", "bob@client.example"], &[]);
-        snapshot.bcc = vec![plus.clone()];
+        // A colleague (O4) does not keep the carrier out: the BCC inbox
+        // leaves users out itself.
+        let side = SenderSide {
+            aliases: vec!["anna.k@acme.example".into()],
+            ..side
+        };
+        snapshot.to = vec!["anna.k@acme.example".into(), "bob@client.example".into()];
+        let check = check_recipients(&snapshot, &side);
+        assert_eq!(check.excluded.len(), 1);
+        assert_eq!(check.bcc.as_deref(), Some(plus.as_str()));
+
+        // N5: with a never-logged recipient the carrier stays out, and the
+        // check says why; only that recipient is named.
+        snapshot.to = vec!["ceo@client.example".into(), "bob@client.example".into()];
         let check = check_recipients(&snapshot, &side);
         assert_eq!((check.recipients, check.none_logged), (2, false));
         let named: Vec<&str> = check.excluded.iter().map(|e| e.address.as_str()).collect();
         assert_eq!(named, ["ceo@client.example"]);
+        assert_eq!((check.bcc, check.bcc_refused), (None, true));
+
+        // No id (Log never on) or not one of ours, or no BCC address: none.
+        for bad in ["", "crml-nope", "x@y"] {
+            snapshot.tracking_id = bad.into();
+            snapshot.to = vec!["bob@client.example".into()];
+            assert_eq!(check_recipients(&snapshot, &side).bcc, None, "{bad:?}");
+        }
+        snapshot.tracking_id = id.into();
+        let check = check_recipients(&snapshot, &SenderSide::default());
+        assert_eq!((check.bcc, check.bcc_refused), (None, false));
 
         // Send: the carrier is recognised by the compose's own id only,
         // and the plus-address never reaches the request the outbox keeps.

@@ -3,28 +3,23 @@
 //! carries `local+<tracking id>@domain` in Bcc, so the mail itself reaches
 //! the CRM's BCC inbox and the worker makes no logging request.
 //!
-//! N5: the CRM would receive every recipient's address, so the
-//! plus-address is there only while the last recipient check found no one
-//! on the never-log list; at Send it goes unless the recipients are still
-//! exactly those checked (the email is then logged through the API, which
-//! leaves never-logged recipients out).
+//! The worker decides with each recipient check whether the plus-address
+//! may go in (`crm::plan::check_recipients`: never with a recipient on the
+//! never-log list, N5) and builds it; this feature only puts the site's
+//! chip in or takes it out. At Send the chip goes out unless the recipients
+//! are still exactly those last checked (the email is then logged through
+//! the API, which leaves never-logged recipients out).
 
-use super::{FeatureError, defaults, log_toggle};
+use super::{FeatureError, log_toggle};
 use crate::crm::compose::ComposeSnapshot;
 use crate::sites::{Compose, address_in};
 use web_sys::Element;
 
-/// On the compose root: the recipients of the last check that found no
-/// never-logged recipient (as [`recipients_key`] writes them).
-const CLEAR_ATTR: &str = "data-crmlog-bcc-clear";
-
-/// The plus-address this compose carries, when a BCC address is set and
-/// the compose has its tracking id.
-fn plus_address(compose: &Compose) -> Option<String> {
-    let bcc = defaults::get().bcc?;
-    let id = compose.root.get_attribute(log_toggle::TRACKING_ATTR)?;
-    crate::tracking::plus_address(&bcc, &id)
-}
+/// On the compose root: the plus-address it carries.
+const ADDRESS_ATTR: &str = "data-crmlog-bcc";
+/// On the compose root: the recipients the check that allowed it saw (as
+/// [`recipients_key`] writes them).
+const CHECKED_ATTR: &str = "data-crmlog-bcc-checked";
 
 /// The chip of `address` in the compose, if any.
 fn chip_of(compose: &Compose, address: &str) -> Option<Element> {
@@ -50,50 +45,43 @@ pub fn recipients_key(s: &ComposeSnapshot) -> String {
     out
 }
 
-/// Records the answer of a recipient check of the recipients `key`: `clear`
-/// when no recipient is on the never-log list.
-pub fn checked(compose: &Compose, key: &str, clear: bool) {
-    let _ = if clear {
-        compose.root.set_attribute(CLEAR_ATTR, key)
-    } else {
-        compose.root.remove_attribute(CLEAR_ATTR)
-    };
-}
-
-/// Whether this compose logs through the BCC address (one is set).
-pub fn active() -> bool {
-    defaults::get().bcc.is_some()
-}
-
-/// Puts the plus-address into Bcc or takes it out, as Log and the last
-/// check say. Called where either changes (log_toggle, recipient_check).
-pub fn sync(compose: &Compose) -> Result<(), FeatureError> {
-    let Some(address) = plus_address(compose) else {
+/// After a check of the recipients `key`: the plus-address `allowed` by
+/// the worker goes into Bcc while Log is on; otherwise ours comes out.
+pub fn sync(compose: &Compose, allowed: Option<&str>, key: &str) -> Result<(), FeatureError> {
+    let root = &compose.root;
+    let wanted = allowed.filter(|_| log_toggle::is_on(compose));
+    let Some(address) = wanted.map(str::to_string).or(root.get_attribute(ADDRESS_ATTR)) else {
         return Ok(());
     };
-    let wanted = log_toggle::is_on(compose) && compose.root.has_attribute(CLEAR_ATTR);
-    match (wanted, chip_of(compose, &address)) {
-        (true, None) => {
+    let chip = chip_of(compose, &address);
+    if wanted.is_some() {
+        let _ = root.set_attribute(ADDRESS_ATTR, &address);
+        let _ = root.set_attribute(CHECKED_ATTR, key);
+        if chip.is_none() {
             compose.add_bcc(&address)?;
         }
-        (false, Some(chip)) => compose.remove_chip(&chip),
-        _ => {}
+    } else {
+        let _ = root.remove_attribute(CHECKED_ATTR);
+        if let Some(chip) = chip {
+            compose.remove_chip(&chip);
+        }
     }
     Ok(())
 }
 
 /// At Send (capture phase, before the site reads the compose): the
-/// plus-address goes out only with the recipients the last check cleared.
-/// Otherwise (a recipient added since, not yet checked) its chip is taken
-/// out now and from `snapshot`, so the worker logs through the API.
+/// plus-address goes out only with the recipients the last check allowed
+/// it for. Otherwise (a recipient added since, not yet checked) its chip is
+/// taken out now and from `snapshot`, so the worker logs through the API.
 pub fn before_send(compose: &Compose, snapshot: &mut ComposeSnapshot) {
-    let Some(address) = plus_address(compose) else {
+    let root = &compose.root;
+    let Some(address) = root.get_attribute(ADDRESS_ATTR) else {
         return;
     };
     let Some(chip) = chip_of(compose, &address) else {
         return;
     };
-    if compose.root.get_attribute(CLEAR_ATTR) == Some(recipients_key(snapshot)) {
+    if root.get_attribute(CHECKED_ATTR) == Some(recipients_key(snapshot)) {
         return;
     }
     compose.remove_chip(&chip);

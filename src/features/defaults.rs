@@ -13,9 +13,9 @@ pub const DEFAULT_ATTR: &str = "data-crmlog-default";
 
 thread_local! {
     /// Until the worker answers: Log on (O3's default), Track off (O7),
-    /// no pixel address, no BCC address (the API logs).
+    /// no pixel address.
     static DEFAULTS: RefCell<ComposeDefaults> = const {
-        RefCell::new(ComposeDefaults { log: true, track: false, pixel_base: None, bcc: None })
+        RefCell::new(ComposeDefaults { log: true, track: false, pixel_base: None })
     };
 }
 
@@ -47,9 +47,6 @@ pub fn refresh() {
             });
             super::run("track_toggle", &compose.root, || {
                 super::track_toggle::apply_default(&compose, &fresh)
-            });
-            super::run("bcc_carrier", &compose.root, || {
-                super::bcc_carrier::sync(&compose)
             });
         }
     });

@@ -79,16 +79,8 @@ pub fn apply_default(compose: &Compose, on: bool) -> Result<(), FeatureError> {
     }
     set_pressed(&toggle, on)?;
     sync_marker(compose, on)?;
-    sync_bcc(compose);
-    Ok(())
-}
-
-/// The BCC carrier follows Log (its own feature: a failure there leaves
-/// the toggle working).
-fn sync_bcc(compose: &Compose) {
-    super::run("bcc_carrier", &compose.root, || {
-        super::bcc_carrier::sync(compose)
-    });
+    // The check's answer puts the BCC carrier in or takes it out.
+    super::recipient_check::schedule(compose)
 }
 
 fn set_pressed(toggle: &Element, on: bool) -> Result<(), FeatureError> {
@@ -104,8 +96,7 @@ pub fn flip(compose: &Compose) -> Result<(), FeatureError> {
     let _ = toggle.remove_attribute(super::defaults::DEFAULT_ATTR);
     set_pressed(&toggle, on)?;
     sync_marker(compose, on)?;
-    sync_bcc(compose);
-    Ok(())
+    super::recipient_check::schedule(compose)
 }
 
 /// The compose's tracking id, made when Log or Track is first on

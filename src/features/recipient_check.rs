@@ -31,7 +31,12 @@ pub fn schedule(compose: &Compose) -> Result<(), FeatureError> {
 }
 
 fn check(compose: &Compose) -> Result<(), FeatureError> {
-    let snapshot = compose.recipients_snapshot()?;
+    let mut snapshot = compose.recipients_snapshot()?;
+    // With the compose's id the worker says whether the BCC carrier (the
+    // id's plus-address of the BCC address) may go in.
+    if let Some(id) = compose.root.get_attribute(log_toggle::TRACKING_ATTR) {
+        snapshot.tracking_id = id;
+    }
     let message =
         wire::check_message(&snapshot).map_err(|_| FeatureError("cannot encode the check"))?;
     let key = bcc_carrier::recipients_key(&snapshot);
@@ -67,28 +72,21 @@ fn show(compose: &Compose, result: &wire::Check, key: &str) -> Result<(), Featur
         };
     }
     let toggle = log_toggle::toggle_of(compose).ok_or(FeatureError("log toggle not found"))?;
-    // N5: the BCC carrier would hand the CRM every address, so a recipient
-    // on the never-log list keeps it out (an internal one does not: the BCC
-    // inbox leaves users out itself, O4).
-    let mut never_logged = false;
-    for (_, code) in &result.excluded {
-        never_logged |= code.starts_with("never_log");
-    }
-    bcc_carrier::checked(compose, key, !never_logged);
     let (label, mut title, state) = if result.none_logged {
         (
             msg("logToggleNoneLogged"),
             msg("logToggleNoneLoggedTitle"),
             Some("none"),
         )
-    } else if bcc_carrier::active() {
-        let title = if never_logged {
-            "logToggleBccRefusedTitle"
-        } else {
-            "logToggleBccTitle"
-        };
+    } else if result.bcc_refused {
+        (
+            msg("logToggle"),
+            msg("logToggleBccRefusedTitle"),
+            Some("some"),
+        )
+    } else if result.bcc.is_some() {
         let state = (!result.excluded.is_empty()).then_some("some");
-        (msg("logToggle"), msg(title), state)
+        (msg("logToggle"), msg("logToggleBccTitle"), state)
     } else if !result.excluded.is_empty() {
         (
             msg("logToggle"),
@@ -111,6 +109,8 @@ fn show(compose: &Compose, result: &wire::Check, key: &str) -> Result<(), Featur
         Some(s) => toggle.set_attribute("data-crmlog-recipients", s),
         None => toggle.remove_attribute("data-crmlog-recipients"),
     };
-    super::run("bcc_carrier", &compose.root, || bcc_carrier::sync(compose));
+    super::run("bcc_carrier", &compose.root, || {
+        bcc_carrier::sync(compose, result.bcc.as_deref(), key)
+    });
     Ok(())
 }

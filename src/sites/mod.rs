@@ -448,8 +448,9 @@ impl Compose {
 const BCC_OPENED_ATTR: &str = "data-crmlog-bcc-opened";
 
 impl Compose {
-    /// Adds `address` to Bcc as a user does: typed into the Bcc field and
-    /// committed with Enter, which makes the site's own chip. A hidden Bcc
+    /// Adds `address` to Bcc as a user does: typed into the Bcc field, which
+    /// the site turns into its own chip when the field loses focus (a blur
+    /// event: the user's focus stays where it is). A hidden Bcc
     /// field is shown first (its control clicked, once per compose) and
     /// `Ok(false)` returned: the site may render it later, and showing it
     /// changes the compose, so the caller is called again.
@@ -487,15 +488,7 @@ impl Compose {
                 field
             }
         };
-        // The site learns of the text as of typing, then of the Enter.
-        if let Ok(e) = web_sys::Event::new("input") {
-            let _ = target.dispatch_event(&e);
-        }
-        let init = web_sys::KeyboardEventInit::new();
-        init.set_key("Enter");
-        init.set_bubbles(true);
-        init.set_cancelable(true);
-        if let Ok(e) = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init) {
+        if let Ok(e) = web_sys::Event::new("blur") {
             let _ = target.dispatch_event(&e);
         }
         Ok(true)
