@@ -24,7 +24,8 @@ const CHECKED_ATTR: &str = "data-crmlog-bcc-checked";
 /// The chip of `address` in the compose, if any.
 fn chip_of(compose: &Compose, address: &str) -> Option<Element> {
     for (chip, a) in compose.chips() {
-        if a.eq_ignore_ascii_case(address) {
+        // The site shows the address as typed, and crmlog typed it.
+        if a == address {
             return Some(chip);
         }
     }
@@ -49,13 +50,16 @@ pub fn recipients_key(s: &ComposeSnapshot) -> String {
 /// the worker goes into Bcc while Log is on; otherwise ours comes out.
 pub fn sync(compose: &Compose, allowed: Option<&str>, key: &str) -> Result<(), FeatureError> {
     let root = &compose.root;
-    let wanted = allowed.filter(|_| log_toggle::is_on(compose));
-    let Some(address) = wanted.map(str::to_string).or(root.get_attribute(ADDRESS_ATTR)) else {
+    // The address is the same for the life of the compose (its id, the
+    // BCC address): kept, so that it can be taken out again.
+    if let Some(a) = allowed {
+        let _ = root.set_attribute(ADDRESS_ATTR, a);
+    }
+    let Some(address) = root.get_attribute(ADDRESS_ATTR) else {
         return Ok(());
     };
     let chip = chip_of(compose, &address);
-    if wanted.is_some() {
-        let _ = root.set_attribute(ADDRESS_ATTR, &address);
+    if allowed.is_some() && log_toggle::is_on(compose) {
         let _ = root.set_attribute(CHECKED_ATTR, key);
         if chip.is_none() {
             compose.add_bcc(&address)?;
@@ -85,7 +89,5 @@ pub fn before_send(compose: &Compose, snapshot: &mut ComposeSnapshot) {
         return;
     }
     compose.remove_chip(&chip);
-    snapshot
-        .bcc
-        .retain(|entry| !address_in(entry).eq_ignore_ascii_case(&address));
+    snapshot.bcc.retain(|entry| address_in(entry) != address);
 }

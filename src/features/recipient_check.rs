@@ -72,30 +72,25 @@ fn show(compose: &Compose, result: &wire::Check, key: &str) -> Result<(), Featur
         };
     }
     let toggle = log_toggle::toggle_of(compose).ok_or(FeatureError("log toggle not found"))?;
-    let (label, mut title, state) = if result.none_logged {
+    let some = !result.excluded.is_empty();
+    // The first line of the toggle's title; the BCC lines say whether the
+    // email goes to the CRM's BCC address, or why not (N5).
+    let (label, title, state) = if result.none_logged {
         (
-            msg("logToggleNoneLogged"),
-            msg("logToggleNoneLoggedTitle"),
+            "logToggleNoneLogged",
+            "logToggleNoneLoggedTitle",
             Some("none"),
         )
     } else if result.bcc_refused {
-        (
-            msg("logToggle"),
-            msg("logToggleBccRefusedTitle"),
-            Some("some"),
-        )
+        ("logToggle", "logToggleBccRefusedTitle", Some("some"))
     } else if result.bcc.is_some() {
-        let state = (!result.excluded.is_empty()).then_some("some");
-        (msg("logToggle"), msg("logToggleBccTitle"), state)
-    } else if !result.excluded.is_empty() {
-        (
-            msg("logToggle"),
-            msg("logToggleSomeExcludedTitle"),
-            Some("some"),
-        )
+        ("logToggle", "logToggleBccTitle", some.then_some("some"))
+    } else if some {
+        ("logToggle", "logToggleSomeExcludedTitle", Some("some"))
     } else {
-        (msg("logToggle"), msg("logToggleTitle"), None)
+        ("logToggle", "logToggleTitle", None)
     };
+    let mut title = msg(title);
     // One whole sentence per excluded recipient (`reasonFor_<code>`).
     for (address, code) in &result.excluded {
         let mut key = String::from("reasonFor_");
@@ -103,7 +98,7 @@ fn show(compose: &Compose, result: &wire::Check, key: &str) -> Result<(), Featur
         title.push('\n');
         title.push_str(&msg_with(&key, &[address]));
     }
-    toggle.set_text_content(Some(&label));
+    toggle.set_text_content(Some(&msg(label)));
     let _ = toggle.set_attribute("title", &title);
     let _ = match state {
         Some(s) => toggle.set_attribute("data-crmlog-recipients", s),

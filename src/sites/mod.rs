@@ -96,9 +96,8 @@ pub struct Site {
     pub chip: &'static str,
     /// The control inside a chip that removes it.
     pub chip_remove: &'static [&'static str],
-    /// What shows a hidden Bcc field: a selector, and the control's text
-    /// when the selector alone does not tell it ("" for any).
-    pub bcc_open: (&'static str, &'static str),
+    /// What shows a hidden Bcc field.
+    pub bcc_open: &'static [&'static str],
     /// How a chip gives its address.
     pub chip_read: ChipRead,
     /// Where typed text not yet a chip is.
@@ -204,6 +203,7 @@ fn push_new(out: &mut Vec<Element>, el: Element) {
 }
 
 /// Every element at or under `el` matching any of `selectors`, each once.
+#[inline(never)]
 fn each_match(el: &Element, selectors: &[&str]) -> Vec<Element> {
     let mut out = Vec::new();
     for s in selectors {
@@ -459,15 +459,7 @@ impl Compose {
             if self.root.has_attribute(BCC_OPENED_ATTR) {
                 return Err(Missing("bcc field"));
             }
-            let (selector, text) = self.site.bcc_open;
-            let mut opener = None;
-            for el in dom::all(&self.root, selector) {
-                if text.is_empty() || el.text_content().unwrap_or_default().trim_ascii() == text {
-                    opener = Some(el);
-                    break;
-                }
-            }
-            click(&opener.ok_or(Missing("bcc field"))?);
+            click(&dom::first(&self.root, self.site.bcc_open).ok_or(Missing("bcc field"))?);
             let _ = self.root.set_attribute(BCC_OPENED_ATTR, "");
             return Ok(false);
         };

@@ -47,7 +47,7 @@ pub const CHIP_REMOVE: &[&str] = &["div.afX[role=button]", "div.afX"];
 /// `role=link` (ISDK, GJS; `pE` is Cc's). ⚠ Whether the hidden field is
 /// absent or only not shown is not in the sources: a present field is used
 /// as it is.
-pub const BCC_OPEN: &str = "span.aB.gQ.pB";
+pub const BCC_OPEN: &[&str] = &["span.aB.gQ.pB[role=link]", "span.aB.gQ.pB"];
 /// The typing box of a recipient field: text not yet turned into a chip.
 pub const RECIPIENT_INPUT: &str = "input[role=combobox]";
 /// One message in a thread: carries `data-message-id`.
