@@ -282,3 +282,35 @@ async fn inline_reply_is_a_compose_with_the_thread_subject() {
     assert_eq!(views.len(), 1);
     assert_eq!(views[0].tracking_id(), None);
 }
+
+#[wasm_bindgen_test]
+fn the_bcc_carrier_is_typed_into_bcc_and_taken_out_with_the_chips_control() {
+    let compose = open_compose();
+    let root = &compose.root;
+    // The replica always shows Bcc: nothing to open.
+    assert_eq!(count(root, selectors::BCC_OPEN[0]), 0);
+    let focused = doc().active_element().unwrap();
+    let plus = "777+crml-5knz5jl7dedbbq6rwxvrobvw5m@bcc.crm.example";
+    assert_eq!(compose.add_bcc(plus), Ok(true));
+    let bcc = q(root, "div[name=bcc]");
+    assert_eq!(count(&bcc, selectors::CHIP), 1, "the site made its chip");
+    let chip = q(&bcc, selectors::CHIP);
+    assert_eq!(
+        chip.get_attribute("data-hovercard-id").as_deref(),
+        Some(plus)
+    );
+    assert!(
+        doc().active_element().unwrap().is_same_node(Some(&focused)),
+        "the user's focus stays"
+    );
+    assert_eq!(
+        compose.recipients_snapshot().unwrap().bcc,
+        vec![plus.to_string()]
+    );
+    for s in selectors::CHIP_REMOVE {
+        assert_eq!(count(&chip, s), 1, "{s}");
+    }
+    compose.remove_chip(&chip);
+    assert_eq!(count(root, selectors::CHIP), 0);
+    assert!(compose.recipients_snapshot().unwrap().bcc.is_empty());
+}

@@ -459,7 +459,17 @@ impl Compose {
             if self.root.has_attribute(BCC_OPENED_ATTR) {
                 return Err(Missing("bcc field"));
             }
-            click(&dom::first(&self.root, self.site.bcc_open).ok_or(Missing("bcc field"))?);
+            let open = dom::first(&self.root, self.site.bcc_open).ok_or(Missing("bcc field"))?;
+            // The site may focus the field it shows: the user's focus
+            // goes back where it was.
+            let focused = self.root.owner_document().and_then(|d| d.active_element());
+            click(&open);
+            if let Some(f) = focused
+                .as_ref()
+                .and_then(|f| f.dyn_ref::<web_sys::HtmlElement>())
+            {
+                let _ = f.focus();
+            }
             let _ = self.root.set_attribute(BCC_OPENED_ATTR, "");
             return Ok(false);
         };
