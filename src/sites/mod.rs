@@ -32,6 +32,7 @@ pub const TRACKING_MARKER: &str = "[data-crmlog-id]";
 pub enum ComposeRoot {
     /// An element matching `root` that holds an element matching `holds`
     /// (Gmail: a dialog is a compose only when it holds a form).
+    #[cfg(not(feature = "only-outlook"))]
     Element {
         /// The root's selector.
         root: &'static str,
@@ -41,6 +42,7 @@ pub enum ComposeRoot {
     /// No stable attribute marks the compose: its root is the nearest
     /// ancestor of the editable body that also holds a Send button
     /// (Outlook, whose inline compose sits inside the reading pane).
+    #[cfg(not(feature = "only-gmail"))]
     AroundBody,
 }
 
@@ -48,6 +50,7 @@ pub enum ComposeRoot {
 #[derive(Debug)]
 pub enum ChipRead {
     /// From attributes: the address and the display name.
+    #[cfg(not(feature = "only-outlook"))]
     Attrs {
         /// Attribute holding the address.
         address: &'static str,
@@ -56,6 +59,7 @@ pub enum ChipRead {
     },
     /// From text ("Name <addr>" or an address): the first of these
     /// selectors inside the chip, else the chip's own text.
+    #[cfg(not(feature = "only-gmail"))]
     Text(&'static [&'static str]),
 }
 
@@ -63,8 +67,10 @@ pub enum ChipRead {
 #[derive(Debug)]
 pub enum Typed {
     /// In an input inside the field.
+    #[cfg(not(feature = "only-outlook"))]
     Input(&'static str),
     /// In the field's own text nodes (a contenteditable field).
+    #[cfg(not(feature = "only-gmail"))]
     OwnText,
 }
 
@@ -172,8 +178,10 @@ pub fn current() -> &'static Site {
 }
 
 /// Marks a compose root found around its body ([`ComposeRoot::AroundBody`]).
+#[cfg(not(feature = "only-gmail"))]
 const ROOT_ATTR: &str = "data-crmlog-root";
 /// Selects [`ROOT_ATTR`].
+#[cfg(not(feature = "only-gmail"))]
 const ROOT_SELECTOR: &str = "[data-crmlog-root]";
 
 /// Which part of a compose could not be found; names the part, never page
@@ -223,6 +231,7 @@ impl Compose {
     /// Compose windows at or under `el` on `site`.
     pub fn find_on(site: &'static Site, el: &Element) -> Vec<Compose> {
         let roots: Vec<Element> = match site.compose {
+            #[cfg(not(feature = "only-outlook"))]
             ComposeRoot::Element { root, holds } => {
                 let mut roots = Vec::new();
                 for d in dom::self_and_descendants(el, root) {
@@ -232,6 +241,7 @@ impl Compose {
                 }
                 roots
             }
+            #[cfg(not(feature = "only-gmail"))]
             ComposeRoot::AroundBody => {
                 let mut roots = Vec::new();
                 for body in each_match(el, site.body) {
@@ -262,6 +272,7 @@ impl Compose {
     }
 
     /// The nearest ancestor of `body` that holds a Send button.
+    #[cfg(not(feature = "only-gmail"))]
     fn root_around_body(site: &Site, body: &Element) -> Option<Element> {
         let mut at = body.parent_element();
         while let Some(el) = at {
@@ -275,6 +286,7 @@ impl Compose {
 
     /// The nearest ancestor of `send` that holds a body whose compose
     /// root it is.
+    #[cfg(not(feature = "only-gmail"))]
     fn root_around_send(site: &Site, send: &Element) -> Option<Element> {
         let mut at = send.parent_element();
         while let Some(el) = at {
@@ -291,11 +303,13 @@ impl Compose {
     pub fn around(el: &Element) -> Option<Compose> {
         let site = current();
         match site.compose {
+            #[cfg(not(feature = "only-outlook"))]
             ComposeRoot::Element { root, holds } => {
                 let root = dom::closest(el, root)?;
                 root.query_selector(holds).ok().flatten()?;
                 Some(Compose { root, site })
             }
+            #[cfg(not(feature = "only-gmail"))]
             ComposeRoot::AroundBody => {
                 // Roots are marked when found (`find_on`): this runs on
                 // every click, key and mutation, so it must stay one
@@ -355,12 +369,14 @@ impl Compose {
         }
         // Text typed but not yet a chip is sent by the site too.
         let typed = match self.site.typed {
+            #[cfg(not(feature = "only-outlook"))]
             Typed::Input(input) => field
                 .query_selector(input)
                 .ok()
                 .flatten()
                 .map(|i| dom::value_or_text(&i))
                 .unwrap_or_default(),
+            #[cfg(not(feature = "only-gmail"))]
             Typed::OwnText => own_text(&field),
         };
         // The worker trims and checks it; here only "anything typed?".
@@ -391,7 +407,9 @@ impl Compose {
         let mut out = Vec::new();
         for chip in dom::all(&self.root, self.site.chip) {
             let address = match self.site.chip_read {
+                #[cfg(not(feature = "only-outlook"))]
                 ChipRead::Attrs { address, .. } => chip.get_attribute(address),
+                #[cfg(not(feature = "only-gmail"))]
                 ChipRead::Text(_) => read_chip(&self.site.chip_read, &chip)
                     .map(|entry| address_in(&entry).to_string()),
             };
@@ -474,6 +492,7 @@ impl Compose {
             return Ok(false);
         };
         let target = match self.site.typed {
+            #[cfg(not(feature = "only-outlook"))]
             Typed::Input(input) => {
                 let el = field
                     .query_selector(input)
@@ -485,6 +504,7 @@ impl Compose {
                 }
                 el
             }
+            #[cfg(not(feature = "only-gmail"))]
             Typed::OwnText => {
                 let _ = field.append_with_str_1(address);
                 field
@@ -537,6 +557,7 @@ pub fn address_in(entry: &str) -> &str {
 /// The "Name <addr>" entry (or the address) a chip stands for.
 fn read_chip(how: &ChipRead, chip: &Element) -> Option<String> {
     match *how {
+        #[cfg(not(feature = "only-outlook"))]
         ChipRead::Attrs { address, name } => {
             let address = chip.get_attribute(address)?;
             Some(match chip.get_attribute(name) {
@@ -550,6 +571,7 @@ fn read_chip(how: &ChipRead, chip: &Element) -> Option<String> {
                 _ => address,
             })
         }
+        #[cfg(not(feature = "only-gmail"))]
         ChipRead::Text(inner) => {
             let el = dom::first(chip, inner).unwrap_or_else(|| chip.clone());
             let text = el.text_content().unwrap_or_default();
@@ -560,6 +582,7 @@ fn read_chip(how: &ChipRead, chip: &Element) -> Option<String> {
 }
 
 /// The text of `el`'s own text nodes (not of its child elements).
+#[cfg(not(feature = "only-gmail"))]
 fn own_text(el: &Element) -> String {
     let nodes = el.child_nodes();
     let mut out = String::new();
