@@ -12,7 +12,7 @@
 
 use super::{FeatureError, log_toggle};
 use crate::crm::compose::ComposeSnapshot;
-use crate::sites::{Compose, address_in};
+use crate::sites::Compose;
 use web_sys::Element;
 
 /// On the compose root: the plus-address it carries.
@@ -76,7 +76,8 @@ pub fn sync(compose: &Compose, allowed: Option<&str>, key: &str) -> Result<(), F
 /// At Send (capture phase, before the site reads the compose): the
 /// plus-address goes out only with the recipients the last check allowed
 /// it for. Otherwise (a recipient added since, not yet checked) its chip is
-/// taken out now and from `snapshot`, so the worker logs through the API.
+/// taken out now and `snapshot` reads Bcc again, so the worker logs
+/// through the API.
 pub fn before_send(compose: &Compose, snapshot: &mut ComposeSnapshot) {
     let root = &compose.root;
     let Some(address) = root.get_attribute(ADDRESS_ATTR) else {
@@ -89,5 +90,6 @@ pub fn before_send(compose: &Compose, snapshot: &mut ComposeSnapshot) {
         return;
     }
     compose.remove_chip(&chip);
-    snapshot.bcc.retain(|entry| address_in(entry) != address);
+    // What the site now sends: read again rather than matched by text.
+    snapshot.bcc = compose.recipients(2);
 }

@@ -357,7 +357,9 @@ impl Compose {
             .ok()
     }
 
-    fn recipients(&self, kind: usize) -> Vec<String> {
+    /// The entries of the To (0), Cc (1) or Bcc (2) field: "Name <addr>"
+    /// or an address per chip, then any text typed but not yet a chip.
+    pub fn recipients(&self, kind: usize) -> Vec<String> {
         let Some(field) = self.field(kind) else {
             return Vec::new();
         };
@@ -535,7 +537,8 @@ fn click(el: &Element) {
 
 /// The address in a chip's entry: inside the last `<…>` of "Name <addr>",
 /// else the whole entry.
-pub fn address_in(entry: &str) -> &str {
+#[cfg(not(feature = "only-gmail"))]
+fn address_in(entry: &str) -> &str {
     // A byte loop: `rfind` and `split` pull the string searchers into the
     // content script. `<` and `>` are ASCII, so the slice bounds are char
     // boundaries and `get` cannot fail on them.
