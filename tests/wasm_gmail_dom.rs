@@ -291,7 +291,7 @@ fn the_bcc_carrier_is_typed_into_bcc_and_taken_out_with_the_chips_control() {
     assert_eq!(count(root, selectors::BCC_OPEN[0]), 0);
     let focused = doc().active_element().unwrap();
     let plus = "777+crml-5knz5jl7dedbbq6rwxvrobvw5m@bcc.crm.example";
-    assert_eq!(compose.add_bcc(plus), Ok(true));
+    assert_eq!(compose.add_bcc(plus), Ok(()));
     let bcc = q(root, "div[name=bcc]");
     assert_eq!(count(&bcc, selectors::CHIP), 1, "the site made its chip");
     let chip = q(&bcc, selectors::CHIP);

@@ -345,16 +345,23 @@ impl Compose {
         if let Some(f) = dom::first(&self.root, own) {
             return Some(f);
         }
-        if self.site.recipient_any.is_empty() {
-            return None;
+        // Gmail has no positional fallback (`recipient_any` is empty): its
+        // bundle leaves the code out.
+        #[cfg(feature = "only-gmail")]
+        return None;
+        #[cfg(not(feature = "only-gmail"))]
+        {
+            if self.site.recipient_any.is_empty() {
+                return None;
+            }
+            let nth = u32::try_from(kind).ok()?;
+            self.root
+                .query_selector_all(self.site.recipient_any)
+                .ok()?
+                .item(nth)?
+                .dyn_into()
+                .ok()
         }
-        let nth = u32::try_from(kind).ok()?;
-        self.root
-            .query_selector_all(self.site.recipient_any)
-            .ok()?
-            .item(nth)?
-            .dyn_into()
-            .ok()
     }
 
     /// The entries of the To (0), Cc (1) or Bcc (2) field: "Name <addr>"
@@ -394,13 +401,20 @@ impl Compose {
         if let Some(s) = dom::first(&self.root, self.site.subject) {
             return dom::value_or_text(&s);
         }
-        let page = self
-            .root
-            .owner_document()
-            .and_then(|d| d.document_element());
-        page.and_then(|p| dom::first(&p, self.site.subject_in_page))
-            .and_then(|h| h.get_attribute("title"))
-            .unwrap_or_default()
+        // Gmail's inline reply has a subject input (`subject_in_page` is
+        // empty): its bundle leaves the page lookup out.
+        #[cfg(feature = "only-gmail")]
+        return String::new();
+        #[cfg(not(feature = "only-gmail"))]
+        {
+            let page = self
+                .root
+                .owner_document()
+                .and_then(|d| d.document_element());
+            page.and_then(|p| dom::first(&p, self.site.subject_in_page))
+                .and_then(|h| h.get_attribute("title"))
+                .unwrap_or_default()
+        }
     }
 
     /// The recipient chips with their addresses, for marking the excluded
@@ -472,9 +486,9 @@ impl Compose {
     /// the site turns into its own chip when the field loses focus (a blur
     /// event: the user's focus stays where it is). A hidden Bcc
     /// field is shown first (its control clicked, once per compose) and
-    /// `Ok(false)` returned: the site may render it later, and showing it
+    /// nothing typed yet: the site may render it later, and showing it
     /// changes the compose, so the caller is called again.
-    pub fn add_bcc(&self, address: &str) -> Result<bool, Missing> {
+    pub fn add_bcc(&self, address: &str) -> Result<(), Missing> {
         let Some(field) = self.field(2) else {
             if self.root.has_attribute(BCC_OPENED_ATTR) {
                 return Err(Missing("bcc field"));
@@ -491,7 +505,7 @@ impl Compose {
                 let _ = f.focus();
             }
             let _ = self.root.set_attribute(BCC_OPENED_ATTR, "");
-            return Ok(false);
+            return Ok(());
         };
         let target = match self.site.typed {
             #[cfg(not(feature = "only-outlook"))]
@@ -515,7 +529,7 @@ impl Compose {
         if let Ok(e) = web_sys::Event::new("blur") {
             let _ = target.dispatch_event(&e);
         }
-        Ok(true)
+        Ok(())
     }
 
     /// Removes a recipient chip as a user does: with its remove control
