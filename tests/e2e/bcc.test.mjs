@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ROOT, startSandbox, recordingProxy, serveGmail, launch, configure, openGmail, openCompose,
+  serveOutlook, openOutlook, openOutlookCompose, fillAndSendOutlook,
 } from './harness.mjs';
 
 const BCC = '777@bcc.crm.example';
@@ -203,6 +204,44 @@ test('a never-logged recipient keeps the plus-address out, the toggle says why, 
     const off = await send(page, second.dialog, `Not logged ${tag}`);
     assert.deepEqual(off.bcc, []);
     assert.equal(off.id, null, 'Log off: no marker');
+    assert.deepEqual(browser.problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('Outlook replica: the hidden Bcc field is shown and carries the plus-address, and no logging request is made', async () => {
+  const browser = await launch();
+  try {
+    await configure(browser, { url: proxy.url, token: sandbox.token, bcc: BCC });
+    await serveOutlook(browser.context);
+    const page = await openOutlook(browser);
+    const { compose, toggle } = await openOutlookCompose(page);
+    // crmlog opened the Bcc field (it starts hidden) and typed into it.
+    const bccChip = compose.locator('div[contenteditable=true][aria-label=Bcc] [contenteditable=false]');
+    await bccChip.waitFor({ timeout: 10_000 });
+    assert.match((await bccChip.textContent()).trim(), /^777\+crml-[a-z2-7]{26}@bcc\.crm\.example/);
+    const subject = `Outlook by BCC ${Date.now()}`;
+    // The user's typing goes where the user put it (To), not into Bcc.
+    await compose.locator('div[contenteditable=true][aria-label=To]').click();
+    await page.keyboard.type('bob@client.example,');
+    await page.waitForFunction(() => (document.querySelector('[data-crmlog-bcc-checked]')
+      ?.getAttribute('data-crmlog-bcc-checked') ?? '').includes('bob@client.example'), null, { timeout: 10_000 });
+    assert.match(await toggle.getAttribute('title'), /Logged through your BCC address/);
+    const before = proxy.requests.length;
+    await fillAndSendOutlook(page, compose, toggle, { subject, body: 'Figures attached.' });
+    await page.waitForFunction(() => location.pathname.startsWith('/mail/sentitems/id/'));
+    const sent = await page.evaluate((s) => {
+      const m = JSON.parse(localStorage.getItem('replica-outlook-sent')).find((x) => x.subject === s);
+      return { to: m.to.map((p) => p.address), bcc: m.bcc.map((p) => p.address), id: JSON.stringify(m.body).match(/crml-[a-z2-7]{26}/)?.[0] };
+    }, subject);
+    assert.deepEqual(sent.to, ['bob@client.example']);
+    assert.deepEqual(sent.bcc, [`777+${sent.id}@bcc.crm.example`]);
+    // Give the worker time to act, then: only searches by id went out.
+    for (let i = 0; i < 50 && proxy.requests.length === before; i++) await page.waitForTimeout(100);
+    const after = proxy.requests.slice(before);
+    assert.ok(after.length > 0, 'the worker looked for the email');
+    for (const r of after) assert.ok(r.method === 'POST' && r.url.endsWith('/emails/search'), `${r.method} ${r.url}`);
     assert.deepEqual(browser.problems, []);
   } finally {
     await browser.close();
