@@ -129,6 +129,14 @@ impl TrackingId {
     }
 }
 
+impl TrackingId {
+    /// The id as text, without copying it (and without `Display`, whose
+    /// formatting machinery the content script can do without).
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
 impl fmt::Display for TrackingId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

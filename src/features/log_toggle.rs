@@ -107,7 +107,7 @@ pub fn tracking_id(compose: &Compose) -> Result<String, FeatureError> {
     }
     let id = crate::bindings::chrome::random_tracking_id()
         .ok_or(FeatureError("no random source for the tracking id"))?
-        .to_string();
+        .into_string();
     let _ = compose.root.set_attribute(TRACKING_ATTR, &id);
     Ok(id)
 }
