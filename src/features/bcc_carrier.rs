@@ -64,11 +64,10 @@ pub fn sync(compose: &Compose, allowed: Option<&str>, key: &str) -> Result<(), F
         if chip.is_none() {
             compose.add_bcc(&address)?;
         }
-    } else {
-        let _ = root.remove_attribute(CHECKED_ATTR);
-        if let Some(chip) = chip {
-            compose.remove_chip(&chip);
-        }
+    } else if let Some(chip) = chip {
+        // The recipients last allowed stay recorded: they are compared
+        // only while our chip is in, and the same recipients are allowed.
+        compose.remove_chip(&chip);
     }
     Ok(())
 }

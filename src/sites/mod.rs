@@ -479,7 +479,7 @@ impl Compose {
 }
 
 /// Marks a compose whose Bcc field crmlog asked the site to show.
-const BCC_OPENED_ATTR: &str = "data-crmlog-bcc-opened";
+const BCC_OPENED_ATTR: &str = "data-crmlog-bcc-open";
 
 impl Compose {
     /// Adds `address` to Bcc as a user does: typed into the Bcc field, which
@@ -514,7 +514,7 @@ impl Compose {
                     .query_selector(input)
                     .ok()
                     .flatten()
-                    .ok_or(Missing("bcc input"))?;
+                    .ok_or(Missing("bcc field"))?;
                 if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
                     i.set_value(address);
                 }
