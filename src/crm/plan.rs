@@ -69,8 +69,11 @@ impl SenderSide {
     }
 
     /// Whether `request` carries its tracking id's plus-address of the BCC
-    /// address in Bcc (carrier 4): the mail itself then goes to the CRM's
-    /// BCC inbox, which logs it, and no logging request is made.
+    /// address (carrier 4): the mail itself then goes to the CRM's BCC
+    /// inbox, which logs it, and no logging request is made. Any field
+    /// counts: the inbox receives the mail all the same, and a site adapter
+    /// may read a Bcc field as Cc (Outlook's positional fallback when Cc is
+    /// not shown).
     pub fn sent_through_bcc(&self, request: &LogRequest) -> bool {
         let Some(plus) = self
             .bcc_address
@@ -80,8 +83,7 @@ impl SenderSide {
             return false;
         };
         request
-            .bcc
-            .iter()
+            .recipients()
             .any(|p| p.address.trim().eq_ignore_ascii_case(&plus))
     }
 }
@@ -517,6 +519,12 @@ mod tests {
         r.tracking_id = id.into();
         r.bcc = vec![party(&plus.to_uppercase())];
         assert!(side.sent_through_bcc(&r));
+        let mut in_cc = r.clone();
+        in_cc.cc = std::mem::take(&mut in_cc.bcc);
+        assert!(
+            side.sent_through_bcc(&in_cc),
+            "read as Cc, sent all the same"
+        );
         let plan = plan_outgoing(r.clone(), &side).unwrap();
         let kept = plan.request.unwrap();
         assert!(kept.bcc.is_empty(), "{:?}", kept.bcc);
