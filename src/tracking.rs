@@ -129,6 +129,14 @@ impl TrackingId {
     }
 }
 
+impl TrackingId {
+    /// The id as text, without copying it (and without `Display`, whose
+    /// formatting machinery the content script can do without).
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
 impl fmt::Display for TrackingId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -242,12 +250,35 @@ pub fn pixel_img(base: &str, id: &TrackingId) -> String {
 /// inbox address has no `@`. An existing `+tag` is kept and the id goes
 /// after it, since the id is always the last `+` segment.
 pub fn bcc_address(inbox: &str, id: &TrackingId) -> Option<String> {
-    let inbox = inbox.trim();
-    let (local, domain) = inbox.rsplit_once('@')?;
+    plus_address(inbox, id.as_str())
+}
+
+/// Carrier 4 from an id as text: `local+<id>@domain` for the BCC inbox
+/// address `inbox` (split at its last `@`), or `None` when either side of
+/// that `@` is empty. The content script builds the compose's Bcc address
+/// with it, so it is a byte loop and a few pushes: `format!` and the string
+/// searchers would cost that script kilobytes (its size budget).
+pub fn plus_address(inbox: &str, id: &str) -> Option<String> {
+    let inbox = inbox.trim_ascii();
+    let mut at = None;
+    for (i, b) in inbox.bytes().enumerate() {
+        if b == b'@' {
+            at = Some(i);
+        }
+    }
+    let at = at?;
+    // `@` is ASCII, so both bounds are char boundaries.
+    let (local, domain) = (inbox.get(..at)?, inbox.get(at + 1..)?);
     if local.is_empty() || domain.is_empty() {
         return None;
     }
-    Some(format!("{local}+{id}@{domain}"))
+    let mut out = String::with_capacity(inbox.len() + id.len() + 1);
+    out.push_str(local);
+    out.push('+');
+    out.push_str(id);
+    out.push('@');
+    out.push_str(domain);
+    Some(out)
 }
 
 /// Puts an HTML snippet at the end of an HTML body: before `</body>` when
@@ -578,5 +609,31 @@ mod tests {
             format!("log+acct+{}@bcc.example", id())
         );
         assert_eq!(bcc_address("nobody", &id()), None);
+    }
+
+    #[test]
+    fn the_plus_address_goes_before_the_last_at() {
+        let id = id();
+        let want = format!("log+{id}@bcc.example");
+        assert_eq!(plus_address(" log@bcc.example ", id.as_str()), Some(want));
+        // A quoted local part may hold an `@`: the domain is after the last.
+        assert_eq!(
+            plus_address("\"a@b\"@bcc.example", "x").as_deref(),
+            Some("\"a@b\"+x@bcc.example")
+        );
+        for bad in ["", "@", "log@", "@bcc.example", "no-at", "   "] {
+            assert_eq!(plus_address(bad, id.as_str()), None, "{bad:?}");
+        }
+        // Non-ASCII on either side stays whole (no slicing inside a char).
+        assert_eq!(
+            plus_address("lög@bcc.exämple", "x").as_deref(),
+            Some("lög+x@bcc.exämple")
+        );
+        // What the content script builds is what the parser reads back.
+        let raw = format!(
+            "From: a@x\r\nBcc: {}\r\n\r\nhi",
+            plus_address("log@bcc.example", id.as_str()).unwrap()
+        );
+        assert_eq!(find_raw(raw.as_bytes()).id(), Some(&id));
     }
 }

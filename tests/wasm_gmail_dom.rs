@@ -345,10 +345,7 @@ fn a_draft_keeps_its_marker_id_and_a_quoted_marker_is_not_ours() {
     marker.set_attribute("data-crmlog-id", kept).unwrap();
     body.append_child(&marker).unwrap();
     features::log_toggle::attach(&compose).unwrap();
-    assert_eq!(
-        features::log_toggle::tracking_id(&compose).unwrap(),
-        kept
-    );
+    assert_eq!(features::log_toggle::tracking_id(&compose).unwrap(), kept);
     assert_eq!(count(&body, "[data-crmlog-id]"), 1, "no second marker");
 
     // A reply whose body holds the quoted original with its marker: the
@@ -365,4 +362,36 @@ fn a_draft_keeps_its_marker_id_and_a_quoted_marker_is_not_ours() {
     assert_ne!(own, kept);
     assert_eq!(count(&body, ":scope > [data-crmlog-id]"), 1);
     assert_eq!(count(&body, "[data-crmlog-id]"), 2);
+}
+
+#[wasm_bindgen_test]
+fn the_bcc_carrier_is_typed_into_bcc_and_taken_out_with_the_chips_control() {
+    let compose = open_compose();
+    let root = &compose.root;
+    // The replica always shows Bcc: nothing to open.
+    assert_eq!(count(root, selectors::BCC_OPEN[0]), 0);
+    let focused = doc().active_element().unwrap();
+    let plus = "777+crml-5knz5jl7dedbbq6rwxvrobvw5m@bcc.crm.example";
+    assert_eq!(compose.add_bcc(plus), Ok(()));
+    let bcc = q(root, "div[name=bcc]");
+    assert_eq!(count(&bcc, selectors::CHIP), 1, "the site made its chip");
+    let chip = q(&bcc, selectors::CHIP);
+    assert_eq!(
+        chip.get_attribute("data-hovercard-id").as_deref(),
+        Some(plus)
+    );
+    assert!(
+        doc().active_element().unwrap().is_same_node(Some(&focused)),
+        "the user's focus stays"
+    );
+    assert_eq!(
+        compose.recipients_snapshot().unwrap().bcc,
+        vec![plus.to_string()]
+    );
+    for s in selectors::CHIP_REMOVE {
+        assert_eq!(count(&chip, s), 1, "{s}");
+    }
+    compose.remove_chip(&chip);
+    assert_eq!(count(root, selectors::CHIP), 0);
+    assert!(compose.recipients_snapshot().unwrap().bcc.is_empty());
 }

@@ -447,3 +447,34 @@ fn list_rows_and_the_selected_message_share_the_item_id() {
     let views = MessageView::find(&page());
     assert_eq!(views[0].thread_key().as_deref(), Some(key.as_str()));
 }
+
+#[wasm_bindgen_test]
+fn a_hidden_bcc_field_is_shown_then_the_carrier_typed_into_it() {
+    let compose = new_mail();
+    let root = &compose.root;
+    let bcc_field = selectors::RECIPIENT_FIELDS[2].1;
+    assert_eq!(count(root, bcc_field[0]), 0, "Bcc starts hidden");
+    assert_eq!(count(root, selectors::BCC_OPEN[0]), 1);
+    let focused = q(root, "div[contenteditable=true][aria-label=To]");
+    focused.dyn_ref::<HtmlElement>().unwrap().focus().unwrap();
+    let plus = "777+crml-5knz5jl7dedbbq6rwxvrobvw5m@bcc.crm.example";
+    // First the field is shown (its control clicked), focus kept in To.
+    assert_eq!(compose.add_bcc(plus), Ok(()));
+    let bcc = one_element(root, bcc_field);
+    assert!(doc().active_element().unwrap().is_same_node(Some(&focused)));
+    // Then the address goes in and becomes the site's chip.
+    assert_eq!(compose.add_bcc(plus), Ok(()));
+    assert_eq!(count(&bcc, selectors::CHIP), 1);
+    assert!(doc().active_element().unwrap().is_same_node(Some(&focused)));
+    assert_eq!(
+        compose.recipients_snapshot().unwrap().bcc,
+        vec![plus.to_string()]
+    );
+    let chip = q(&bcc, selectors::CHIP);
+    assert_eq!(count(&chip, selectors::CHIP_REMOVE[0]), 1);
+    compose.remove_chip(&chip);
+    assert_eq!(count(&bcc, selectors::CHIP), 0);
+    // Shown once per compose: a field that vanished is not opened again.
+    bcc.parent_element().unwrap().remove();
+    assert!(compose.add_bcc(plus).is_err());
+}

@@ -58,6 +58,7 @@ fn status_replies_written_by_the_worker_are_read() {
         LogState::Refused,
         LogState::Loggable,
         LogState::Unknown,
+        LogState::SentToBcc,
     ] {
         let status = Status {
             state,
@@ -114,6 +115,8 @@ fn check_and_defaults_replies_written_by_the_worker_are_read() {
         ],
         recipients: 2,
         none_logged: true,
+        bcc: None,
+        bcc_refused: true,
     };
     let js = crmlog::bindings::to_js(&check).unwrap();
     assert_eq!(
@@ -124,8 +127,17 @@ fn check_and_defaults_replies_written_by_the_worker_are_read() {
                 ("anna.k@acme.example".into(), "internal_recipient".into()),
             ],
             none_logged: true,
+            bcc: None,
+            bcc_refused: true,
         }
     );
+    // The BCC carrier allowed: the plus-address comes through as written.
+    let allowed = RecipientCheck {
+        bcc: Some("777+crml-5knz5jl7dedbbq6rwxvrobvw5m@bcc.crm.example".into()),
+        ..RecipientCheck::default()
+    };
+    let read = wire::check_reply(&crmlog::bindings::to_js(&allowed).unwrap()).unwrap();
+    assert_eq!((read.bcc, read.bcc_refused), (allowed.bcc, false));
     for defaults in [
         ComposeDefaults {
             log: false,

@@ -154,6 +154,10 @@ pub struct Check {
     pub excluded: Vec<(String, String)>,
     /// Every recipient is excluded (O2).
     pub none_logged: bool,
+    /// The plus-address to carry in Bcc (carrier 4), when allowed.
+    pub bcc: Option<String>,
+    /// A never-logged recipient keeps the BCC carrier out (N5).
+    pub bcc_refused: bool,
 }
 
 /// Reads a `RecipientCheck` reply.
@@ -172,5 +176,7 @@ pub fn check_reply(reply: &JsValue) -> Option<Check> {
     Some(Check {
         excluded,
         none_logged: get(reply, "none_logged")?.as_bool()?,
+        bcc: get(reply, "bcc").and_then(|v| v.as_string()),
+        bcc_refused: get(reply, "bcc_refused").and_then(|v| v.as_bool()) == Some(true),
     })
 }

@@ -14,7 +14,7 @@ use super::idb::Idb;
 use super::to_js;
 use crate::crm::api::{HttpRequest, HttpResponse};
 use crate::crm::compose::build_log_request;
-use crate::crm::log::{LogJob, Step};
+use crate::crm::log::Step;
 use crate::crm::messages::ComposeDefaults;
 use crate::crm::messages::{LogState, Status, ToWorker};
 use crate::crm::outbox::{Item, ItemState, RetryPolicy, Settled, settle};
@@ -35,6 +35,8 @@ pub(super) const SETTINGS_KEY: &str = "settings";
 pub(super) const NEVER_LOG_KEY: &str = "never_log";
 /// The user's other addresses (O4).
 pub(super) const ALIASES_KEY: &str = "aliases";
+/// The CRM's BCC address: set, the user logs through it (carrier 4).
+use crate::crm::pages::BCC_ADDRESS_KEY;
 /// Whether Log / Track start on in a new compose (options page).
 const DEFAULT_LOG_KEY: &str = "default_log";
 const DEFAULT_TRACK_KEY: &str = "default_track";
@@ -88,6 +90,10 @@ pub async fn handle_message(message: JsValue) -> Result<JsValue, JsValue> {
                     item
                 }
                 Ok(side) => {
+                    // Carrier 4: the compose put its plus-address of the BCC
+                    // address in Bcc, so the mail itself reaches the CRM's
+                    // BCC inbox, which logs it; no logging request is made.
+                    let via_bcc = side.sent_through_bcc(&request);
                     let plan = plan_outgoing(request.clone(), &side).map_err(js_error)?;
                     let codes = reason_codes(&plan.decision);
                     match plan.request {
@@ -95,6 +101,9 @@ pub async fn handle_message(message: JsValue) -> Result<JsValue, JsValue> {
                         Some(request) => {
                             let mut item = Item::new(request, plan.decision.timeline.clone());
                             item.reasons = codes;
+                            if via_bcc {
+                                item.state = ItemState::SentToBcc;
+                            }
                             item
                         }
                     }
@@ -197,6 +206,7 @@ fn status_of(id: &str) -> Status {
                 ItemState::Done => LogState::Logged,
                 ItemState::Parked => LogState::Parked,
                 ItemState::Refused => LogState::Refused,
+                ItemState::SentToBcc => LogState::SentToBcc,
             },
             email_id: item.email_id.clone(),
             error: item.last_error.clone(),
@@ -221,7 +231,11 @@ async fn sender_side() -> Result<SenderSide, String> {
     if let Some(side) = SIDE.with(|s| s.borrow().clone()) {
         return side;
     }
-    let keys = js_sys::Array::of2(&NEVER_LOG_KEY.into(), &ALIASES_KEY.into());
+    let keys = js_sys::Array::of3(
+        &NEVER_LOG_KEY.into(),
+        &ALIASES_KEY.into(),
+        &BCC_ADDRESS_KEY.into(),
+    );
     let got = call(chrome::storage_get(&keys))
         .await
         .map_err(|_| "the settings could not be read".to_string())?;
@@ -244,6 +258,12 @@ async fn sender_side() -> Result<SenderSide, String> {
             aliases: get(ALIASES_KEY)
                 .and_then(|v| serde_wasm_bindgen::from_value::<Vec<String>>(v).ok())
                 .unwrap_or_default(),
+            // A BCC address is the user's choice to log through it instead
+            // of the API (docs/extension-pages.md); the options page saved
+            // it validated, lower-cased.
+            bcc_address: get(BCC_ADDRESS_KEY)
+                .and_then(|v| v.as_string())
+                .filter(|s| !s.trim().is_empty()),
         }),
     };
     SIDE.with(|s| *s.borrow_mut() = Some(side.clone()));
@@ -368,7 +388,8 @@ async fn reply(raw: &str, user: &str, place: &str, thread: &str) -> Result<JsVal
         return answer(&id).await;
     }
     let side = sender_side().await.map_err(js_error)?;
-    // R1: the emails sent from this browser that were or are being logged.
+    // R1: the emails sent from this browser that were or are being logged,
+    // through the API or the BCC address.
     let threads: Vec<KnownThread> = ITEMS.with(|items| {
         items
             .borrow()
@@ -376,7 +397,10 @@ async fn reply(raw: &str, user: &str, place: &str, thread: &str) -> Result<JsVal
             .filter(|i| {
                 matches!(
                     i.state,
-                    ItemState::Done | ItemState::Queued | ItemState::Sending
+                    ItemState::Done
+                        | ItemState::Queued
+                        | ItemState::Sending
+                        | ItemState::SentToBcc
                 ) && i.request.direction == crate::policy::Direction::Email
             })
             .map(|i| KnownThread {
@@ -656,10 +680,14 @@ async fn drain() {
                 let _ = persist(&id).await;
                 continue;
             };
-            let mut sending = item.clone();
-            sending.state = ItemState::Sending;
-            let id = store_item(sending);
-            let _ = persist(&id).await;
+            // An email sent to the BCC address is only looked for: there
+            // is nothing to send, so no `Sending` state to record.
+            if item.state != ItemState::SentToBcc {
+                let mut sending = item.clone();
+                sending.state = ItemState::Sending;
+                let id = store_item(sending);
+                let _ = persist(&id).await;
+            }
             let end = run_job(&item, settings).await;
             let policy = RetryPolicy::default();
             let settled = settle(item, end, now_ms(), &policy, js_sys::Math::random());
@@ -695,8 +723,7 @@ fn schedule_wake() {
         items
             .borrow()
             .values()
-            .filter(|i| matches!(i.state, ItemState::Queued | ItemState::Sending))
-            .map(|i| i.not_before_ms)
+            .filter_map(Item::next_attempt_ms)
             .min()
     });
     let Some(at) = next else { return };
@@ -721,7 +748,7 @@ pub(super) fn chrome_msg(key: &str) -> String {
 
 /// Drives one logging job over `fetch`.
 async fn run_job(item: &Item, settings: &CrmSettings) -> JobEnd {
-    let mut job = LogJob::new(item.request.clone(), item.timeline.clone());
+    let mut job = item.job();
     let mut step = job.start();
     loop {
         match step {

@@ -2,7 +2,6 @@
 //! logging job is driven over the transport, and the outcome settled by
 //! `crm::outbox::settle` is stored before the next item.
 
-use crate::crm::log::LogJob;
 use crate::crm::outbox::{ItemState, OutboxStore, RetryPolicy, Settled, settle};
 use crate::crm::transport::{Transport, drive};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -52,10 +51,14 @@ pub fn drain<S: OutboxStore>(
                 continue;
             }
             sent_any = true;
-            let mut sending = item.clone();
-            sending.state = ItemState::Sending;
-            store.put(&sending)?;
-            let mut job = LogJob::new(item.request.clone(), item.timeline.clone());
+            // An email sent to the BCC address is only looked for: there
+            // is nothing to send, so no `Sending` state to record.
+            if item.state != ItemState::SentToBcc {
+                let mut sending = item.clone();
+                sending.state = ItemState::Sending;
+                store.put(&sending)?;
+            }
+            let mut job = item.job();
             let end = drive(&mut job, transport);
             match settle(item, end, now_ms(), policy, random_unit()) {
                 Settled::Item(next) => store.put(&next)?,

@@ -35,6 +35,7 @@ fn state_name(s: ItemState) -> &'static str {
         ItemState::Done => "done",
         ItemState::Parked => "parked",
         ItemState::Refused => "refused",
+        ItemState::SentToBcc => "sent_to_bcc",
     }
 }
 
@@ -109,7 +110,7 @@ impl OutboxStore for SqliteOutbox {
     fn pending(&mut self) -> Result<Vec<Item>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT item FROM outbox WHERE state IN ('queued','sending') ORDER BY seq")?;
+            .prepare("SELECT item FROM outbox WHERE state IN ('queued','sending','sent_to_bcc') ORDER BY seq")?;
         let rows = stmt
             .query_map([], |r| r.get(0))?
             .collect::<Result<Vec<String>, _>>()?;

@@ -187,6 +187,9 @@ pub enum LogError {
     },
     /// A 2xx answer whose body we could not read.
     BadResponse(String),
+    /// A confirmation job ([`LogJob::confirming`]) found no email with the
+    /// tracking id yet.
+    NotYet,
 }
 
 impl std::fmt::Display for LogError {
@@ -196,6 +199,7 @@ impl std::fmt::Display for LogError {
                 status, message, ..
             } => write!(f, "the CRM answered {status}: {message}"),
             LogError::BadResponse(what) => write!(f, "unreadable answer from the CRM: {what}"),
+            LogError::NotYet => write!(f, "the CRM has not logged the email yet"),
         }
     }
 }
@@ -251,6 +255,9 @@ pub struct LogJob {
     deals_of: BTreeMap<String, Vec<String>>,
     deals: BTreeSet<String>,
     state: State,
+    /// Only search by tracking id: the email went to the CRM's BCC inbox
+    /// (spec/tracking.md carrier 4), which logs it itself.
+    confirm_only: bool,
 }
 
 impl LogJob {
@@ -269,7 +276,16 @@ impl LogJob {
             deals_of: BTreeMap::new(),
             deals: BTreeSet::new(),
             state: State::SearchExisting,
+            confirm_only: false,
         }
+    }
+
+    /// This job as a confirmation only: it searches by tracking id and ends
+    /// there, with the email found or [`LogError::NotYet`]; it never
+    /// creates anything (the CRM's BCC inbox logs the email).
+    pub fn confirming(mut self) -> LogJob {
+        self.confirm_only = true;
+        self
     }
 
     /// The first request.
@@ -305,6 +321,9 @@ impl LogJob {
                         contact_ids: Vec::new(),
                         already_logged: true,
                     }));
+                }
+                if self.confirm_only {
+                    return Step::Done(Err(LogError::NotYet));
                 }
                 self.read_contacts(false)
             }

@@ -135,6 +135,9 @@ pub enum LogState {
     Loggable,
     /// The service worker has no record of this id.
     Unknown,
+    /// The email went to the CRM's BCC address (carrier 4); the CRM has
+    /// not shown it logged yet.
+    SentToBcc,
 }
 
 impl LogState {
@@ -148,6 +151,7 @@ impl LogState {
             LogState::Refused => "refused",
             LogState::Loggable => "loggable",
             LogState::Unknown => "unknown",
+            LogState::SentToBcc => "sent_to_bcc",
         }
     }
 
@@ -161,6 +165,7 @@ impl LogState {
             LogState::Refused,
             LogState::Loggable,
             LogState::Unknown,
+            LogState::SentToBcc,
         ]
         .into_iter()
         .find(|s| s.name() == name)
@@ -170,7 +175,7 @@ impl LogState {
     pub fn is_pending(self) -> bool {
         matches!(
             self,
-            LogState::Queued | LogState::Sending | LogState::Unknown
+            LogState::Queued | LogState::Sending | LogState::Unknown | LogState::SentToBcc
         )
     }
 }
@@ -247,6 +252,7 @@ mod tests {
             LogState::Refused,
             LogState::Loggable,
             LogState::Unknown,
+            LogState::SentToBcc,
         ] {
             assert_eq!(
                 serde_json::to_string(&s).unwrap(),

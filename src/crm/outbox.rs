@@ -14,7 +14,7 @@
 //! message, never retried in a loop. Nothing leaves the store before the
 //! CRM confirmed it (`Done`).
 
-use super::log::{LogError, LogRequest};
+use super::log::{LogError, LogJob, LogRequest};
 use super::transport::JobEnd;
 use serde::{Deserialize, Serialize};
 
@@ -32,7 +32,16 @@ pub enum ItemState {
     Parked,
     /// The rules refused it before anything was sent (`reasons` say why).
     Refused,
+    /// The email itself went to the CRM's BCC address (spec/tracking.md
+    /// carrier 4): no logging request is made; attempts only search by
+    /// tracking id until the CRM shows it logged (then `Done`).
+    SentToBcc,
 }
+
+/// How many times an email sent to the BCC address is looked for before
+/// the outbox stops asking (about half an hour with the default backoff);
+/// it then stays `SentToBcc`, which is still true.
+pub const BCC_CONFIRMS: u32 = 12;
 
 /// One logging request in the outbox.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -107,7 +116,27 @@ impl Item {
     /// Whether an attempt may start at `now_ms`. An item left `Sending` by
     /// a stopped host is due again.
     pub fn is_due(&self, now_ms: u64) -> bool {
-        matches!(self.state, ItemState::Queued | ItemState::Sending) && self.not_before_ms <= now_ms
+        self.next_attempt_ms().is_some_and(|at| at <= now_ms)
+    }
+
+    /// When the next attempt may start; `None` when none will.
+    pub fn next_attempt_ms(&self) -> Option<u64> {
+        match self.state {
+            ItemState::Queued | ItemState::Sending => Some(self.not_before_ms),
+            ItemState::SentToBcc if self.attempts < BCC_CONFIRMS => Some(self.not_before_ms),
+            _ => None,
+        }
+    }
+
+    /// The job for the next attempt: the whole logging conversation, or
+    /// only the search by tracking id for an email sent to the BCC address.
+    pub fn job(&self) -> LogJob {
+        let job = LogJob::new(self.request.clone(), self.timeline.clone());
+        if self.state == ItemState::SentToBcc {
+            job.confirming()
+        } else {
+            job
+        }
     }
 }
 
@@ -182,7 +211,11 @@ pub fn settle(
 ) -> Settled {
     item.attempts = item.attempts.saturating_add(1);
     let retry = |mut item: Item, wait: u64, error: String| {
-        item.state = ItemState::Queued;
+        // An email sent to the BCC address stays so: the next attempt
+        // searches again, it never sends the request.
+        if item.state != ItemState::SentToBcc {
+            item.state = ItemState::Queued;
+        }
         item.not_before_ms = now_ms.saturating_add(wait);
         item.last_error = Some(error);
         item
@@ -232,8 +265,9 @@ pub fn settle(
                     Settled::Item(item)
                 }
                 // A 2xx we could not read: the CRM may have done the work;
-                // the next attempt's search finds it if so.
-                LogError::BadResponse(_) => {
+                // the next attempt's search finds it if so. Not logged yet
+                // by the BCC inbox: look again later.
+                LogError::BadResponse(_) | LogError::NotYet => {
                     let wait = policy.backoff_ms(item.attempts, random);
                     Settled::Item(retry(item, wait, text))
                 }
@@ -363,6 +397,66 @@ mod tests {
             assert_eq!(i.state, ItemState::Parked, "{status}");
             assert!(!i.is_due(u64::MAX));
         }
+    }
+
+    #[test]
+    fn an_email_sent_to_the_bcc_address_is_only_looked_for_until_logged() {
+        use crate::crm::api::{HttpResponse, Method};
+        use crate::crm::log::Step;
+        let mut sent = item();
+        sent.state = ItemState::SentToBcc;
+        let now = 1_000_000;
+        assert!(sent.is_due(now));
+        // The attempt is one search by tracking id; nothing found ends it.
+        let mut job = sent.job();
+        let Step::Send(search) = job.start() else {
+            panic!()
+        };
+        assert_eq!(search.method, Method::Post);
+        assert!(search.path.ends_with("/emails/search"), "{}", search.path);
+        let empty = HttpResponse {
+            status: 200,
+            headers: Vec::new(),
+            body: r#"{"total":0,"results":[]}"#.into(),
+        };
+        let Step::Done(Err(end)) = job.on_response(&empty) else {
+            panic!("a confirmation must not go on to create anything")
+        };
+        assert_eq!(end, LogError::NotYet);
+        // Not there yet: still sent to the BCC address, looked for later.
+        let Settled::Item(next) = settle(sent.clone(), JobEnd::Failed(end), now, &P, 0.0) else {
+            panic!()
+        };
+        assert_eq!((next.state, next.attempts), (ItemState::SentToBcc, 1));
+        assert_eq!(next.not_before_ms, now + 500);
+        assert!(!next.is_due(now) && next.is_due(now + 500));
+        // A refused token pauses everything but keeps the state.
+        let Settled::PauseAll(paused) = settle(sent.clone(), http(401, None), now, &P, 0.0) else {
+            panic!()
+        };
+        assert_eq!(paused.state, ItemState::SentToBcc);
+        // Found: logged, with the CRM's id.
+        let found = HttpResponse {
+            body: r#"{"total":1,"results":[{"id":"77","properties":{}}]}"#.into(),
+            ..empty
+        };
+        let mut job = next.job();
+        job.start();
+        let Step::Done(Ok(logged)) = job.on_response(&found) else {
+            panic!()
+        };
+        let Settled::Item(done) = settle(next, JobEnd::Logged(logged), now, &P, 0.0) else {
+            panic!()
+        };
+        assert_eq!(
+            (done.state, done.email_id.as_deref()),
+            (ItemState::Done, Some("77"))
+        );
+        // Never found: after BCC_CONFIRMS attempts the outbox stops asking.
+        let mut tired = sent;
+        tired.attempts = BCC_CONFIRMS;
+        assert_eq!(tired.next_attempt_ms(), None);
+        assert!(!tired.is_due(u64::MAX));
     }
 
     #[test]

@@ -322,7 +322,10 @@ pub fn summarize<'a>(items: impl IntoIterator<Item = &'a Item>, today_start: &st
                 }
                 done.push(item);
             }
-            ItemState::Refused => {}
+            // Sent to the BCC address: waiting while the outbox still
+            // looks for it in the CRM.
+            ItemState::SentToBcc if item.next_attempt_ms().is_some() => summary.queued += 1,
+            ItemState::Refused | ItemState::SentToBcc => {}
         }
     }
     parked.sort_by(|a, b| a.request.sent_at.cmp(&b.request.sent_at));

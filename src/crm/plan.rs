@@ -11,8 +11,8 @@
 use super::compose::{ComposeSnapshot, parties};
 use super::log::{LogRequest, Party, normalize};
 use crate::policy::{
-    Account, Contact, Decision, Event, Excluded, Inbox, LoggedThread, Outgoing, Provider, Reply,
-    User, decide,
+    Account, Address, Code, Contact, Decision, Event, Excluded, Inbox, LoggedThread, Outgoing,
+    Provider, Reply, User, decide,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -36,6 +36,10 @@ pub struct SenderSide {
     pub aliases: Vec<String>,
     /// Never-log entries (N1), already validated.
     pub never_log: Vec<String>,
+    /// The CRM's BCC address, when the user chose to log through it instead
+    /// of the API (spec/tracking.md carrier 4; validated by the options
+    /// page). With any `+tag` it is the CRM's own, never a recipient.
+    pub bcc_address: Option<String>,
 }
 
 impl SenderSide {
@@ -51,8 +55,39 @@ impl SenderSide {
                 inboxes: Vec::new(),
             }],
             never_log: self.never_log.clone(),
+            bcc_address: self.bcc_address.clone(),
             ..Account::default()
         }
+    }
+
+    /// Whether `address` is the CRM's BCC address, with or without a
+    /// `+tag`: the CRM's own, left out silently (docs/policy.md), never
+    /// checked against the never-log list nor shown as excluded.
+    pub fn is_crm_own(&self, address: &str) -> bool {
+        let Some(own) = &self.bcc_address else {
+            return false;
+        };
+        let (own, a) = (Address::new(own), Address::new(address));
+        a.key() == own.key() || a.base_key().as_deref() == Some(own.key())
+    }
+
+    /// Whether `request` carries its tracking id's plus-address of the BCC
+    /// address (carrier 4): the mail itself then goes to the CRM's BCC
+    /// inbox, which logs it, and no logging request is made. Any field
+    /// counts: the inbox receives the mail all the same, and a site adapter
+    /// may read a Bcc field as Cc (Outlook's positional fallback when Cc is
+    /// not shown).
+    pub fn sent_through_bcc(&self, request: &LogRequest) -> bool {
+        let Some(plus) = self
+            .bcc_address
+            .as_deref()
+            .and_then(|bcc| crate::tracking::plus_address(bcc, &request.tracking_id))
+        else {
+            return false;
+        };
+        request
+            .recipients()
+            .any(|p| p.address.trim().eq_ignore_ascii_case(&plus))
     }
 }
 
@@ -333,16 +368,47 @@ pub struct RecipientCheck {
     /// True when there are recipients and every one is excluded: the email
     /// will not be logged (O2), which the toggle says before Send.
     pub none_logged: bool,
+    /// The plus-address the compose carries in Bcc (spec/tracking.md
+    /// carrier 4): set when the user logs through the BCC address, the
+    /// snapshot has a tracking id, and no recipient is on the never-log list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bcc: Option<String>,
+    /// A BCC address is set but a recipient on the never-log list keeps the
+    /// plus-address out (N5: the CRM would receive that address).
+    #[serde(default)]
+    pub bcc_refused: bool,
 }
 
 /// Checks a compose's recipients as they are now, with the same rules as
-/// Send ([`plan_outgoing`]); the body is not needed for this.
+/// Send ([`plan_outgoing`]); the body is not needed for this. With the
+/// snapshot's tracking id it also says whether the BCC carrier may go in.
 pub fn check_recipients(snapshot: &ComposeSnapshot, side: &SenderSide) -> RecipientCheck {
+    let mut check = check_only(snapshot, side);
+    // Only an id of ours: the address is built from it.
+    let plus = crate::tracking::TrackingId::parse(&snapshot.tracking_id)
+        .ok()
+        .zip(side.bcc_address.as_deref())
+        .and_then(|(id, bcc)| crate::tracking::plus_address(bcc, id.as_str()));
+    // N5: the mail itself goes to the CRM with the BCC carrier, so one
+    // recipient on the never-log list keeps it out. Internal recipients do
+    // not: the BCC inbox leaves the account's users out itself (O4).
+    let never_logged = check
+        .excluded
+        .iter()
+        .any(|e| matches!(e.reason, Code::NeverLogAddress | Code::NeverLogDomain));
+    check.bcc_refused = plus.is_some() && never_logged;
+    check.bcc = plus.filter(|_| !never_logged);
+    check
+}
+
+fn check_only(snapshot: &ComposeSnapshot, side: &SenderSide) -> RecipientCheck {
     let mut seen = BTreeSet::new();
     let to = parties(&snapshot.to, &mut seen);
     let cc = parties(&snapshot.cc, &mut seen);
     let bcc = parties(&snapshot.bcc, &mut seen);
-    let recipients = seen.len();
+    // The plus-address of the BCC carrier is the CRM's own: not a
+    // recipient to count (the engine leaves it out too).
+    let recipients = seen.iter().filter(|a| !side.is_crm_own(a)).count();
     let from = super::compose::parse_party(&snapshot.from).unwrap_or(Party {
         address: String::new(),
         name: None,
@@ -367,6 +433,7 @@ pub fn check_recipients(snapshot: &ComposeSnapshot, side: &SenderSide) -> Recipi
             none_logged: plan.decision.excluded.len() >= recipients,
             excluded: plan.decision.excluded,
             recipients,
+            ..RecipientCheck::default()
         },
         // The engine refuses only malformed input; the compose then shows
         // no warning, and Send decides again with the whole message.
@@ -409,6 +476,7 @@ mod tests {
         let side = SenderSide {
             aliases: vec!["anna.k@acme.example".into()],
             never_log: vec!["ceo@client.example".into(), "rival.example".into()],
+            ..SenderSide::default()
         };
         let plan = plan_outgoing(request(), &side).unwrap();
         assert!(plan.decision.logged);
@@ -475,6 +543,7 @@ mod tests {
         let side = SenderSide {
             aliases: vec!["anna.k@acme.example".into()],
             never_log: vec!["ceo@client.example".into(), "*.rival.example".into()],
+            ..SenderSide::default()
         };
         let check = check_recipients(&typed(&["Bob <bob@client.example>"], &[]), &side);
         assert_eq!((check.recipients, check.none_logged), (1, false));
@@ -518,6 +587,86 @@ mod tests {
         );
     }
 
+    #[test]
+    fn the_bcc_carrier_is_the_crms_own_and_never_a_recipient() {
+        let id = "crml-5knz5jl7dedbbq6rwxvrobvw5m";
+        let plus = crate::tracking::plus_address("log@bcc.example", id).unwrap();
+        let side = SenderSide {
+            never_log: vec!["ceo@client.example".into(), "bcc.example".into()],
+            bcc_address: Some("log@bcc.example".into()),
+            ..SenderSide::default()
+        };
+        assert!(side.is_crm_own(&plus) && side.is_crm_own("LOG@bcc.example"));
+        assert!(!side.is_crm_own("other@bcc.example"));
+        assert!(!SenderSide::default().is_crm_own(&plus));
+
+        // A new compose with its id: the carrier goes in at once.
+        let mut snapshot = typed(&[], &[]);
+        snapshot.tracking_id = id.into();
+        let check = check_recipients(&snapshot, &side);
+        assert_eq!(check.bcc.as_deref(), Some(plus.as_str()));
+        assert!(!check.bcc_refused);
+        // Only the plus-address in Bcc: no recipient yet, nothing to warn
+        // about — even though its domain is on the list.
+        snapshot.bcc = vec![plus.clone()];
+        let check = check_recipients(&snapshot, &side);
+        assert_eq!((check.recipients, check.excluded.len()), (0, 0));
+        assert_eq!(check.bcc.as_deref(), Some(plus.as_str()));
+
+        // A colleague (O4) does not keep the carrier out: the BCC inbox
+        // leaves users out itself.
+        let side = SenderSide {
+            aliases: vec!["anna.k@acme.example".into()],
+            ..side
+        };
+        snapshot.to = vec!["anna.k@acme.example".into(), "bob@client.example".into()];
+        let check = check_recipients(&snapshot, &side);
+        assert_eq!(check.excluded.len(), 1);
+        assert_eq!(check.bcc.as_deref(), Some(plus.as_str()));
+
+        // N5: with a never-logged recipient the carrier stays out, and the
+        // check says why; only that recipient is named.
+        snapshot.to = vec!["ceo@client.example".into(), "bob@client.example".into()];
+        let check = check_recipients(&snapshot, &side);
+        assert_eq!((check.recipients, check.none_logged), (2, false));
+        let named: Vec<&str> = check.excluded.iter().map(|e| e.address.as_str()).collect();
+        assert_eq!(named, ["ceo@client.example"]);
+        assert_eq!((check.bcc, check.bcc_refused), (None, true));
+
+        // No id (Log never on) or not one of ours, or no BCC address: none.
+        for bad in ["", "crml-nope", "x@y"] {
+            snapshot.tracking_id = bad.into();
+            snapshot.to = vec!["bob@client.example".into()];
+            assert_eq!(check_recipients(&snapshot, &side).bcc, None, "{bad:?}");
+        }
+        snapshot.tracking_id = id.into();
+        let check = check_recipients(&snapshot, &SenderSide::default());
+        assert_eq!((check.bcc, check.bcc_refused), (None, false));
+
+        // Send: the carrier is recognised by the compose's own id only,
+        // and the plus-address never reaches the request the outbox keeps.
+        let mut r = request();
+        r.tracking_id = id.into();
+        r.bcc = vec![party(&plus.to_uppercase())];
+        assert!(side.sent_through_bcc(&r));
+        let mut in_cc = r.clone();
+        in_cc.cc = std::mem::take(&mut in_cc.bcc);
+        assert!(
+            side.sent_through_bcc(&in_cc),
+            "read as Cc, sent all the same"
+        );
+        let plan = plan_outgoing(r.clone(), &side).unwrap();
+        let kept = plan.request.unwrap();
+        assert!(kept.bcc.is_empty(), "{:?}", kept.bcc);
+        r.tracking_id = "crml-aaaaaaaaaaaaaaaaaaaaaaaaaa".into();
+        assert!(!side.sent_through_bcc(&r), "another compose's address");
+        r.tracking_id = id.into();
+        assert!(
+            !SenderSide::default().sent_through_bcc(&r),
+            "no BCC address set"
+        );
+    }
+
     const RECEIVED: &str = "From: Bob Jones <bob@client.example>\r\n\
 To: Anna K <anna@acme.example>, ceo@client.example\r\n\
 Cc: anna.k@acme.example\r\n\
@@ -532,6 +681,7 @@ Thanks, we accept.\r\n";
         let side = SenderSide {
             aliases: vec!["anna.k@acme.example".into()],
             never_log: vec!["ceo@client.example".into()],
+            ..SenderSide::default()
         };
         let plan = plan_manual(
             RECEIVED.as_bytes(),

@@ -63,7 +63,10 @@ pub fn attach(compose: &Compose) -> Result<(), FeatureError> {
             .unwrap_or_default();
         let _ = button.set_attribute("data-crmlog-injected-at", &now);
     }
-    sync_marker(compose, on)
+    sync_marker(compose, on)?;
+    // Recipients a compose opens with (a reply) are checked too; the
+    // answer also decides the BCC carrier.
+    super::recipient_check::schedule(compose)
 }
 
 /// Sets an untouched toggle to the default that arrived after it was made.
@@ -75,7 +78,9 @@ pub fn apply_default(compose: &Compose, on: bool) -> Result<(), FeatureError> {
         return Ok(());
     }
     set_pressed(&toggle, on)?;
-    sync_marker(compose, on)
+    sync_marker(compose, on)?;
+    // The check's answer puts the BCC carrier in or takes it out.
+    super::recipient_check::schedule(compose)
 }
 
 fn set_pressed(toggle: &Element, on: bool) -> Result<(), FeatureError> {
@@ -90,7 +95,8 @@ pub fn flip(compose: &Compose) -> Result<(), FeatureError> {
     let on = toggle.get_attribute("aria-pressed").as_deref() != Some("true");
     let _ = toggle.remove_attribute(super::defaults::DEFAULT_ATTR);
     set_pressed(&toggle, on)?;
-    sync_marker(compose, on)
+    sync_marker(compose, on)?;
+    super::recipient_check::schedule(compose)
 }
 
 /// The compose's tracking id, made when Log or Track is first on
@@ -105,7 +111,7 @@ pub fn tracking_id(compose: &Compose) -> Result<String, FeatureError> {
         Some(id) => id,
         None => crate::bindings::chrome::random_tracking_id()
             .ok_or(FeatureError("no random source for the tracking id"))?
-            .to_string(),
+            .into_string(),
     };
     let _ = compose.root.set_attribute(TRACKING_ATTR, &id);
     Ok(id)

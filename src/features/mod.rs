@@ -2,6 +2,7 @@
 //! that fails is reported once under its name and switched off for the
 //! page, and never breaks the others.
 
+pub mod bcc_carrier;
 pub mod defaults;
 pub mod log_on_send;
 pub mod log_toggle;

@@ -4,7 +4,7 @@
 //! toggle says who and why — or that nothing will be logged at all.
 //! The list itself stays in the worker; the page learns only the verdicts.
 
-use super::{FeatureError, log_toggle, msg, msg_with};
+use super::{FeatureError, bcc_carrier, log_toggle, msg, msg_with};
 use crate::bindings::{chrome, wire};
 use crate::sites::Compose;
 
@@ -31,23 +31,29 @@ pub fn schedule(compose: &Compose) -> Result<(), FeatureError> {
 }
 
 fn check(compose: &Compose) -> Result<(), FeatureError> {
-    let snapshot = compose.recipients_snapshot()?;
+    let mut snapshot = compose.recipients_snapshot()?;
+    // With the compose's id the worker says whether the BCC carrier (the
+    // id's plus-address of the BCC address) may go in.
+    if let Some(id) = compose.root.get_attribute(log_toggle::TRACKING_ATTR) {
+        snapshot.tracking_id = id;
+    }
     let message =
         wire::check_message(&snapshot).map_err(|_| FeatureError("cannot encode the check"))?;
+    let key = bcc_carrier::recipients_key(&snapshot);
     let compose = compose.clone();
     chrome::send_then(&message, move |reply| {
         // No answer (the worker restarting): the marks stay as they were,
         // and Send decides with the rules anyway.
         if let Some(result) = reply.as_ref().and_then(wire::check_reply) {
             super::run("never_log_warning", &compose.root, || {
-                show(&compose, &result)
+                show(&compose, &result, &key)
             });
         }
     });
     Ok(())
 }
 
-fn show(compose: &Compose, result: &wire::Check) -> Result<(), FeatureError> {
+fn show(compose: &Compose, result: &wire::Check, key: &str) -> Result<(), FeatureError> {
     let code_of = |address: &str| {
         // The worker's addresses are trimmed and lower-cased; JavaScript
         // lower-cases here, so the content script carries no Unicode case
@@ -66,21 +72,25 @@ fn show(compose: &Compose, result: &wire::Check) -> Result<(), FeatureError> {
         };
     }
     let toggle = log_toggle::toggle_of(compose).ok_or(FeatureError("log toggle not found"))?;
-    let (label, mut title, state) = if result.none_logged {
+    let some = !result.excluded.is_empty();
+    // The first line of the toggle's title; the BCC lines say whether the
+    // email goes to the CRM's BCC address, or why not (N5).
+    let (label, title, state) = if result.none_logged {
         (
-            msg("logToggleNoneLogged"),
-            msg("logToggleNoneLoggedTitle"),
+            "logToggleNoneLogged",
+            "logToggleNoneLoggedTitle",
             Some("none"),
         )
-    } else if !result.excluded.is_empty() {
-        (
-            msg("logToggle"),
-            msg("logToggleSomeExcludedTitle"),
-            Some("some"),
-        )
+    } else if result.bcc_refused {
+        ("logToggle", "logToggleBccRefusedTitle", Some("some"))
+    } else if result.bcc.is_some() {
+        ("logToggle", "logToggleBccTitle", some.then_some("some"))
+    } else if some {
+        ("logToggle", "logToggleSomeExcludedTitle", Some("some"))
     } else {
-        (msg("logToggle"), msg("logToggleTitle"), None)
+        ("logToggle", "logToggleTitle", None)
     };
+    let mut title = msg(title);
     // One whole sentence per excluded recipient (`reasonFor_<code>`).
     for (address, code) in &result.excluded {
         let mut key = String::from("reasonFor_");
@@ -88,11 +98,14 @@ fn show(compose: &Compose, result: &wire::Check) -> Result<(), FeatureError> {
         title.push('\n');
         title.push_str(&msg_with(&key, &[address]));
     }
-    toggle.set_text_content(Some(&label));
+    toggle.set_text_content(Some(&msg(label)));
     let _ = toggle.set_attribute("title", &title);
     let _ = match state {
         Some(s) => toggle.set_attribute("data-crmlog-recipients", s),
         None => toggle.remove_attribute("data-crmlog-recipients"),
     };
+    super::run("bcc_carrier", &compose.root, || {
+        bcc_carrier::sync(compose, result.bcc.as_deref(), key)
+    });
     Ok(())
 }

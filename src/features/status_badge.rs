@@ -102,6 +102,7 @@ pub fn show(badge: &Element, status: Option<Status>, asked: &str, started: f64, 
         (LogState::Logged, _) => msg("statusLoggedTitle"),
         (LogState::Refused, _) => msg("statusRefusedTitle"),
         (LogState::Loggable, _) => msg("statusLoggableTitle"),
+        (LogState::SentToBcc, _) => msg("statusSentToBccTitle"),
         (LogState::Parked, Some(e)) => msg_with("statusParkedTitle", &[e]),
         (LogState::Queued | LogState::Sending, Some(e)) => msg_with("statusRetryTitle", &[e]),
         _ => msg("statusQueuedTitle"),
@@ -158,6 +159,7 @@ fn render(badge: &Element, state: LogState, title: &str) {
         LogState::Logged => ("statusLogged", "logged"),
         LogState::Queued | LogState::Sending => ("statusQueued", "queued"),
         LogState::Loggable => ("statusLoggable", "loggable"),
+        LogState::SentToBcc => ("statusSentToBcc", "sent-to-bcc"),
         LogState::Parked | LogState::Refused | LogState::Unknown => {
             ("statusNotLogged", "not-logged")
         }

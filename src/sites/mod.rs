@@ -121,6 +121,10 @@ pub struct Site {
     pub recipient_any: &'static str,
     /// A recipient chip inside a field.
     pub chip: &'static str,
+    /// The control inside a chip that removes it.
+    pub chip_remove: &'static [&'static str],
+    /// What shows a hidden Bcc field.
+    pub bcc_open: &'static [&'static str],
     /// How a chip gives its address.
     pub chip_read: ChipRead,
     /// Where typed text not yet a chip is.
@@ -245,6 +249,7 @@ fn push_new(out: &mut Vec<Element>, el: Element) {
 }
 
 /// Every element at or under `el` matching any of `selectors`, each once.
+#[inline(never)]
 fn each_match(el: &Element, selectors: &[&str]) -> Vec<Element> {
     let mut out = Vec::new();
     for s in selectors {
@@ -378,19 +383,28 @@ impl Compose {
         if let Some(f) = dom::first(&self.root, own) {
             return Some(f);
         }
-        if self.site.recipient_any.is_empty() {
-            return None;
+        // Gmail has no positional fallback (`recipient_any` is empty): its
+        // bundle leaves the code out.
+        #[cfg(feature = "only-gmail")]
+        return None;
+        #[cfg(not(feature = "only-gmail"))]
+        {
+            if self.site.recipient_any.is_empty() {
+                return None;
+            }
+            let nth = u32::try_from(kind).ok()?;
+            self.root
+                .query_selector_all(self.site.recipient_any)
+                .ok()?
+                .item(nth)?
+                .dyn_into()
+                .ok()
         }
-        let nth = u32::try_from(kind).ok()?;
-        self.root
-            .query_selector_all(self.site.recipient_any)
-            .ok()?
-            .item(nth)?
-            .dyn_into()
-            .ok()
     }
 
-    fn recipients(&self, kind: usize) -> Vec<String> {
+    /// The entries of the To (0), Cc (1) or Bcc (2) field: "Name <addr>"
+    /// or an address per chip, then any text typed but not yet a chip.
+    pub fn recipients(&self, kind: usize) -> Vec<String> {
         let Some(field) = self.field(kind) else {
             return Vec::new();
         };
@@ -425,13 +439,20 @@ impl Compose {
         if let Some(s) = dom::first(&self.root, self.site.subject) {
             return dom::value_or_text(&s);
         }
-        let page = self
-            .root
-            .owner_document()
-            .and_then(|d| d.document_element());
-        page.and_then(|p| dom::first(&p, self.site.subject_in_page))
-            .and_then(|h| h.get_attribute("title"))
-            .unwrap_or_default()
+        // Gmail's inline reply has a subject input (`subject_in_page` is
+        // empty): its bundle leaves the page lookup out.
+        #[cfg(feature = "only-gmail")]
+        return String::new();
+        #[cfg(not(feature = "only-gmail"))]
+        {
+            let page = self
+                .root
+                .owner_document()
+                .and_then(|d| d.document_element());
+            page.and_then(|p| dom::first(&p, self.site.subject_in_page))
+                .and_then(|h| h.get_attribute("title"))
+                .unwrap_or_default()
+        }
     }
 
     /// The recipient chips with their addresses, for marking the excluded
@@ -492,6 +513,77 @@ impl Compose {
         snapshot.tracking_id = tracking_id.to_string();
         snapshot.sent_at = sent_at.to_string();
         Ok(snapshot)
+    }
+}
+
+/// Marks a compose whose Bcc field crmlog asked the site to show.
+const BCC_OPENED_ATTR: &str = "data-crmlog-bcc-open";
+
+impl Compose {
+    /// Adds `address` to Bcc as a user does: typed into the Bcc field, which
+    /// the site turns into its own chip when the field loses focus (a blur
+    /// event: the user's focus stays where it is). A hidden Bcc
+    /// field is shown first (its control clicked, once per compose) and
+    /// nothing typed yet: the site may render it later, and showing it
+    /// changes the compose, so the caller is called again.
+    pub fn add_bcc(&self, address: &str) -> Result<(), Missing> {
+        let Some(field) = self.field(2) else {
+            if self.root.has_attribute(BCC_OPENED_ATTR) {
+                return Err(Missing("bcc field"));
+            }
+            let open = dom::first(&self.root, self.site.bcc_open).ok_or(Missing("bcc field"))?;
+            // The site may focus the field it shows: the user's focus
+            // goes back where it was.
+            let focused = self.root.owner_document().and_then(|d| d.active_element());
+            click(&open);
+            if let Some(f) = focused
+                .as_ref()
+                .and_then(|f| f.dyn_ref::<web_sys::HtmlElement>())
+            {
+                let _ = f.focus();
+            }
+            let _ = self.root.set_attribute(BCC_OPENED_ATTR, "");
+            return Ok(());
+        };
+        let target = match self.site.typed {
+            #[cfg(not(feature = "only-outlook"))]
+            Typed::Input(input) => {
+                let el = field
+                    .query_selector(input)
+                    .ok()
+                    .flatten()
+                    .ok_or(Missing("bcc field"))?;
+                if let Some(i) = el.dyn_ref::<web_sys::HtmlInputElement>() {
+                    i.set_value(address);
+                }
+                el
+            }
+            #[cfg(not(feature = "only-gmail"))]
+            Typed::OwnText => {
+                let _ = field.append_with_str_1(address);
+                field
+            }
+        };
+        if let Ok(e) = web_sys::Event::new("blur") {
+            let _ = target.dispatch_event(&e);
+        }
+        Ok(())
+    }
+
+    /// Removes a recipient chip as a user does: with its remove control
+    /// (the site updates its own list), else by taking it out.
+    pub fn remove_chip(&self, chip: &Element) {
+        match dom::first(chip, self.site.chip_remove) {
+            Some(button) => click(&button),
+            None => chip.remove(),
+        }
+    }
+}
+
+/// Clicks `el` (a control of the site).
+fn click(el: &Element) {
+    if let Some(h) = el.dyn_ref::<web_sys::HtmlElement>() {
+        h.click();
     }
 }
 

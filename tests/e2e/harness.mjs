@@ -227,14 +227,16 @@ export async function launch({ headless = true, profile: kept, lang } = {}) {
 }
 
 /** Fills in the options page like a user: CRM address and token, and
- * optionally the never-log list and the user's other addresses (one a line). */
-export async function configure(browser, { url, token, neverLog, aliases }) {
+ * optionally the never-log list, the user's other addresses (one a line)
+ * and the CRM's BCC address (logging through it instead of the API). */
+export async function configure(browser, { url, token, neverLog, aliases, bcc }) {
   const page = await browser.context.newPage();
   await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
   await page.fill('#crm-url', url);
   await page.fill('#crm-token', token);
   if (neverLog !== undefined) await page.fill('#never-log', neverLog);
   if (aliases !== undefined) await page.fill('#aliases', aliases);
+  if (bcc !== undefined) await page.fill('#bcc-address', bcc);
   await page.click('button[type=submit]');
   await page.waitForSelector('#status[data-state=saved]', { timeout: 10_000 });
   await page.close();

@@ -29,6 +29,8 @@ pub static SITE: Site = Site {
     ],
     recipient_any: "",
     chip: sel::CHIP,
+    chip_remove: sel::CHIP_REMOVE,
+    bcc_open: sel::BCC_OPEN,
     chip_read: ChipRead::Attrs {
         address: "data-hovercard-id",
         name: "data-name",

@@ -42,6 +42,13 @@ pub const RECIPIENT_FIELDS: [(&str, &str); 3] = [
 ];
 /// A recipient chip; its `data-hovercard-id` is the address.
 pub const CHIP: &str = "div[role=option][data-hovercard-id]";
+/// The remove control of a chip (MV: `div.afX[aria-label]`, "Remove …").
+pub const CHIP_REMOVE: &[&str] = &["div.afX[role=button]", "div.afX"];
+/// The link that shows the hidden Bcc field: `span.aB.gQ.pB` with
+/// `role=link` (ISDK, GJS; `pE` is Cc's). ⚠ Whether the hidden field is
+/// absent or only not shown is not in the sources: a present field is used
+/// as it is.
+pub const BCC_OPEN: &[&str] = &["span.aB.gQ.pB[role=link]", "span.aB.gQ.pB"];
 /// The typing box of a recipient field: text not yet turned into a chip.
 pub const RECIPIENT_INPUT: &str = "input[role=combobox]";
 /// One message in a thread: carries `data-message-id`.

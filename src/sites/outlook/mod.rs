@@ -27,6 +27,8 @@ pub static SITE: Site = Site {
     ],
     recipient_any: sel::RECIPIENT_ANY,
     chip: sel::CHIP,
+    chip_remove: sel::CHIP_REMOVE,
+    bcc_open: sel::BCC_OPEN,
     chip_read: ChipRead::Text(sel::CHIP_TEXT),
     typed: Typed::OwnText,
     message: sel::MESSAGE,

@@ -57,6 +57,14 @@ pub const RECIPIENT_ANY: &str = "[contenteditable=true]:not([aria-multiline=true
 /// A recipient chip: a child `[contenteditable]` of the field (BR); it has
 /// no address attribute.
 pub const CHIP: &str = "[contenteditable=false]";
+/// The remove control of a chip: MV 2019's `removeWellItemButton` class
+/// (⚠ older UI; BR names none), else the chip's only button.
+pub const CHIP_REMOVE: &[&str] = &["button[class*=removeWellItemButton]", "button"];
+/// The control that shows the hidden Bcc field: BR finds the Cc and Bcc
+/// toggles as the buttons of the To row's `.fui-Input` by their text; the
+/// text is the UI language's, so this takes the last of them, Bcc (⚠ the
+/// order is inferred from BR's "Cc"/"Bcc" pair).
+pub const BCC_OPEN: &[&str] = &[".fui-Input button:last-of-type"];
 /// The chip's text, "Name <addr>", a name or an address (BR).
 pub const CHIP_TEXT: &[&str] = &["[class*=individualText-]", "[class*=textContainer-]"];
 /// A message in the reading pane: the nearest element around its body that
