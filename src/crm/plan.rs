@@ -757,6 +757,7 @@ Content-Type: text/plain\r\n\r\nThanks\r\n"
         let side = SenderSide {
             aliases: vec!["anna.k@acme.example".into()],
             never_log: vec!["rival.example".into()],
+            ..SenderSide::default()
         };
         let threads = [
             KnownThread {
