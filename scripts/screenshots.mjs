@@ -1,6 +1,8 @@
 // The README's screenshots, on both replicas against the sandbox CRM: the
-// Log and Track toggles with the never-log warning in a compose, and the
-// status badge of a sent message. Writes docs/screenshots/*.png.
+// Log and Track toggles with the never-log warning in a compose, the
+// status badge of a sent message, the replies of a logged conversation
+// with their verdicts and "Log this email" (Gmail), and the sent list
+// (Outlook). Writes docs/screenshots/*.png.
 //
 //   bash scripts/build.sh && node scripts/screenshots.mjs
 import { mkdirSync } from 'node:fs';
@@ -29,6 +31,15 @@ try {
   await composeAndSend(gmail, { to: ['Bob Jones <bob@client.example>'], subject: 'Proposal for Client Inc.', body: 'Hi Bob, here is our proposal.' });
   await gmail.waitForFunction(() => document.querySelector('div.adn .crmlog-badge')?.getAttribute('data-state') === 'logged', null, { timeout: 20_000 });
   await shot(gmail, 'gmail-status.png');
+  // Two replies arrive: Bob's may be logged, his colleague's may not (R5).
+  const thread = await gmail.evaluate(() => location.hash.split('/')[1]);
+  await gmail.evaluate((t) => {
+    window.__replicaReceive(t, { address: 'bob@client.example', name: 'Bob Jones' }, 'Thanks, we accept the proposal.');
+    window.__replicaReceive(t, { address: 'carol@client.example', name: 'Carol Lee' }, 'Adding myself to this thread.');
+  }, thread);
+  await gmail.waitForFunction(() => document.querySelectorAll('div.adn .crmlog-badge').length === 3, null, { timeout: 20_000 });
+  await gmail.waitForFunction(() => [...document.querySelectorAll('div.adn .crmlog-badge')].every((b) => b.textContent !== 'Checking…'), null, { timeout: 20_000 });
+  await shot(gmail, 'gmail-replies.png');
   const { dialog } = await openCompose(gmail);
   for (const a of ['bob@client.example', 'ceo@client.example']) {
     await dialog.locator('div[name=to] input[role=combobox]').fill(a);
@@ -43,6 +54,9 @@ try {
   await outlookComposeAndSend(outlook, { to: ['bob@client.example'], subject: 'Proposal for Client Inc.', body: 'Hi Bob, here is our proposal.' });
   await outlook.waitForFunction(() => document.querySelector('[aria-label="Reading Pane"] .crmlog-badge')?.getAttribute('data-state') === 'logged', null, { timeout: 20_000 });
   await shot(outlook, 'outlook-status.png');
+  await outlook.click('[role=treeitem][data-folder=sentitems]');
+  await outlook.waitForFunction(() => document.querySelector('div[role=option][data-convid] .crmlog-badge[data-state=logged]'), null, { timeout: 20_000 });
+  await shot(outlook, 'outlook-sent-list.png');
   const { compose } = await openOutlookCompose(outlook);
   await compose.locator('div[contenteditable=true][aria-label=To]').click();
   await outlook.keyboard.type('bob@client.example,ceo@client.example,');
