@@ -397,10 +397,7 @@ async fn reply(raw: &str, user: &str, place: &str, thread: &str) -> Result<JsVal
             .filter(|i| {
                 matches!(
                     i.state,
-                    ItemState::Done
-                        | ItemState::Queued
-                        | ItemState::Sending
-                        | ItemState::SentToBcc
+                    ItemState::Done | ItemState::Queued | ItemState::Sending | ItemState::SentToBcc
                 ) && i.request.direction == crate::policy::Direction::Email
             })
             .map(|i| KnownThread {
