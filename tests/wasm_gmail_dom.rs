@@ -218,6 +218,9 @@ async fn send_hands_the_compose_to_the_worker_and_the_sent_view_gets_a_badge() {
         get(&snapshot, "subject").as_string().as_deref(),
         Some("Offer")
     );
+    // The body's HTML as the page has it, marker included.
+    let html = get(&snapshot, "html").as_string().unwrap();
+    assert!(html.contains(&format!("data-crmlog-id=\"{id}\"")), "{html}");
 
     // The replica opened the sent message; the badge asks for its status.
     tick().await;

@@ -27,7 +27,7 @@ fn snapshot() -> ComposeSnapshot {
 
 #[wasm_bindgen_test]
 fn log_message_reads_back_as_the_same_snapshot() {
-    let js = wire::log_message(&snapshot()).unwrap();
+    let js = wire::log_message(&snapshot(), None).unwrap();
     let back: ToWorker = serde_wasm_bindgen::from_value(js).unwrap();
     assert_eq!(
         back,

@@ -17,9 +17,20 @@ fn strings(list: &[String]) -> Array {
     list.iter().map(|s| JsValue::from_str(s)).collect()
 }
 
-/// `ToWorker::Log { snapshot }`.
-pub fn log_message(s: &ComposeSnapshot) -> Result<JsValue, JsValue> {
-    snapshot_message("log", s)
+/// `ToWorker::Log { snapshot }`; with `body`, the snapshot's `html` is that
+/// element's `innerHTML`, taken as the page's string without a copy into
+/// the content script's memory.
+pub fn log_message(
+    s: &ComposeSnapshot,
+    body: Option<&web_sys::Element>,
+) -> Result<JsValue, JsValue> {
+    let message = snapshot_message("log", s)?;
+    if let Some(body) = body {
+        let snapshot = Reflect::get(&message, &"snapshot".into())?;
+        let html = Reflect::get(body, &"innerHTML".into())?;
+        Reflect::set(&snapshot, &"html".into(), &html)?;
+    }
+    Ok(message)
 }
 
 /// `ToWorker::Check { snapshot }` (the live recipient check).

@@ -23,11 +23,12 @@ pub fn on_send(compose: &Compose) -> Result<(), FeatureError> {
         .to_iso_string()
         .as_string()
         .unwrap_or_default();
-    let mut snapshot = compose.snapshot(&tracking_id, &sent_at)?;
+    let mut snapshot = compose.snapshot_head(&tracking_id, &sent_at)?;
+    let body = compose.body()?;
     // Carrier 4 only with the recipients the last check cleared (N5).
     super::bcc_carrier::before_send(compose, &mut snapshot);
-    let message =
-        wire::log_message(&snapshot).map_err(|_| FeatureError("cannot encode the request"))?;
+    let message = wire::log_message(&snapshot, Some(&body))
+        .map_err(|_| FeatureError("cannot encode the request"))?;
     // Nothing to do with the answer here: when the worker refused the
     // request (no valid recipient: the mail site refuses that Send too) or
     // was being reloaded, the status badge says so for this id.

@@ -505,11 +505,23 @@ impl Compose {
 
     /// Reads the compose at Send time.
     pub fn snapshot(&self, tracking_id: &str, sent_at: &str) -> Result<ComposeSnapshot, Missing> {
+        let mut snapshot = self.snapshot_head(tracking_id, sent_at)?;
+        snapshot.html = self.body()?.inner_html();
+        Ok(snapshot)
+    }
+
+    /// Reads the compose at Send time, all but the body's HTML, which the
+    /// Send hands over as the page's own string (`wire::log_message`):
+    /// copying a long body into the content script's memory and out again
+    /// would cost the Send click time. No `innerText` either: it forces a
+    /// layout; the worker derives the text from the HTML (`crm::compose`).
+    pub fn snapshot_head(
+        &self,
+        tracking_id: &str,
+        sent_at: &str,
+    ) -> Result<ComposeSnapshot, Missing> {
         let mut snapshot = self.recipients_snapshot()?;
         snapshot.subject = self.subject();
-        // No `innerText` here: it forces a layout in the Send click. The
-        // worker derives the text from the HTML (`crm::compose`).
-        snapshot.html = self.body()?.inner_html();
         snapshot.tracking_id = tracking_id.to_string();
         snapshot.sent_at = sent_at.to_string();
         Ok(snapshot)
