@@ -27,6 +27,11 @@ use web_sys::Element;
 /// because crmlog writes it.
 pub const TRACKING_MARKER: &str = "[data-crmlog-id]";
 
+/// Our marker outside a quoted message (a `blockquote`, or Gmail's
+/// `.gmail_quote`).
+const OWN_MARKER: &str =
+    "[data-crmlog-id]:not(blockquote [data-crmlog-id]):not(.gmail_quote [data-crmlog-id])";
+
 /// How a compose's root element is found.
 #[derive(Debug)]
 pub enum ComposeRoot {
@@ -707,10 +712,12 @@ impl MessageView {
         Some(MessageView { root: at, site })
     }
 
-    /// The tracking id carried by the body marker, if any.
+    /// The tracking id carried by the message's own body marker, if any.
+    /// A marker inside a quote belongs to the message replied to: a reply
+    /// quoting ours is no email crmlog tagged (its verdict is rules R's).
     pub fn tracking_id(&self) -> Option<String> {
         let body = dom::first(&self.root, self.site.message_body)?;
-        body.query_selector(TRACKING_MARKER)
+        body.query_selector(OWN_MARKER)
             .ok()
             .flatten()?
             .get_attribute("data-crmlog-id")

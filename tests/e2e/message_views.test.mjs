@@ -4,7 +4,8 @@
 //   timeline as INCOMING_EMAIL, read from Gmail's original message; on a
 //   message sent with Log off it logs it as EMAIL; asking twice logs once;
 // - on Outlook, which offers no message source, "Log this email" logs what
-//   the reading pane shows, and its title says so;
+//   the reading pane shows, and its title says so, a received message and
+//   one sent with Log off; replies quoting a logged email get verdicts;
 // - the sent list shows each logged email's status on its row, and a
 //   Logged badge links to the contact's timeline in the CRM (both sites);
 // - in a thread crmlog logged, a reply from the contact is shown as
@@ -241,6 +242,59 @@ test('Outlook replica: Sent Items shows the status of each logged email, linked 
     await page.click('[role=treeitem][data-folder=sentitems]');
     await page.waitForFunction((s) => [...document.querySelectorAll('div[role=option][data-convid]')].some(
       (r) => r.textContent.includes(s) && r.querySelector('.crmlog-badge[data-state=logged]')), subject, { timeout: 20_000 });
+    assert.deepEqual(browser.problems, []);
+  } finally {
+    await browser.close();
+  }
+});
+
+test('Outlook replica: replies show their verdicts; a message sent with Log off is logged by hand', async () => {
+  const browser = await launch();
+  try {
+    await configure(browser, { url: sandbox.url, token: sandbox.token });
+    await serveOutlook(browser.context);
+    const page = await openOutlook(browser);
+    const pane = '[aria-label="Reading Pane"]';
+    const subject = `Outlook offer ${Date.now()}`;
+    await outlookComposeAndSend(page, { to: ['bob@client.example'], subject, body: 'Our offer.' });
+    await loggedLink(page, pane);
+    const id = await page.evaluate(() => decodeURIComponent(location.pathname.split('/id/')[1]));
+
+    // Replies quoting our email arrive: Bob (a contact since our email was
+    // logged) and his colleague Carol (R5). The pane shows no threading
+    // headers; the quoted marker is the tracking id carried (R11).
+    await page.evaluate((i) => {
+      window.__replicaReceive(encodeURIComponent(i), { address: 'bob@client.example', name: 'Bob Jones' }, 'We accept.');
+      window.__replicaReceive(encodeURIComponent(i), { address: 'carol@client.example', name: 'Carol Lee' }, 'Adding myself.');
+    }, id);
+    const verdict = (name) => page.evaluate(([sel, n]) => {
+      const item = [...document.querySelectorAll(`${sel} .messageItem`)].find((m) => m.querySelector('.fromLine').textContent.includes(n));
+      const b = item?.querySelector('.crmlog-badge');
+      return b ? { state: b.getAttribute('data-state'), title: b.getAttribute('title') } : null;
+    }, [pane, name]);
+    let bob = null;
+    let carol = null;
+    for (let i = 0; i < 200 && !(bob?.state === 'loggable' && carol?.state === 'not-logged'); i++) {
+      await page.waitForTimeout(100);
+      bob = await verdict('Bob Jones');
+      carol = await verdict('Carol Lee');
+    }
+    assert.equal(bob?.state, 'loggable', JSON.stringify(bob));
+    assert.equal(carol?.state, 'not-logged', JSON.stringify(carol));
+    assert.match(carol.title, /not a contact/);
+    // Only our email has the status of a logged email; the replies quoting
+    // it are judged, not taken for it.
+    assert.equal(await page.locator(`${pane} .crmlog-badge[data-state=logged]`).count(), 1);
+
+    // A message sent with Log off, logged by hand from what the pane shows.
+    const off = `Outlook without Log ${Date.now()}`;
+    await outlookComposeAndSend(page, { to: ['dana@client.example'], subject: off, body: 'Notes.', log: false });
+    await page.locator(`${pane} button.crmlog-log-this`).first().click();
+    await page.waitForFunction((sel) => document.querySelector(`${sel} .crmlog-badge`)?.getAttribute('data-state') === 'logged', pane, { timeout: 20_000 });
+    const logged = await bySubject(off);
+    assert.equal(logged.length, 1);
+    assert.equal(logged[0].properties.hs_email_direction, 'EMAIL');
+    assert.deepEqual(JSON.parse(logged[0].properties.hs_email_headers).to.map((p) => p.email), ['dana@client.example']);
     assert.deepEqual(browser.problems, []);
   } finally {
     await browser.close();
