@@ -215,12 +215,8 @@ fn status_of(id: &str) -> Status {
             link: None,
         },
         None => Status {
-            state: LogState::Unknown,
-            email_id: None,
-            error: None,
-            reasons: Vec::new(),
             tracking_id: id.to_string(),
-            link: None,
+            ..Status::new(LogState::Unknown)
         },
     })
 }
@@ -296,12 +292,8 @@ async fn log_raw(raw: &[u8], user: &str) -> Result<JsValue, JsValue> {
     let Some(request) = plan.request else {
         // Refused: nothing is stored or sent; the answer says why.
         return to_js(&Status {
-            state: LogState::Refused,
-            email_id: None,
-            error: None,
             reasons: codes,
-            tracking_id: String::new(),
-            link: None,
+            ..Status::new(LogState::Refused)
         })
         .map_err(js_error);
     };
@@ -420,7 +412,15 @@ async fn reply(raw: &str, user: &str, place: &str, thread: &str) -> Result<JsVal
     };
     let (folder, provider) = place_of(place);
     let place = ReplyPlace { folder, provider };
-    let decision = match plan_reply(raw.as_bytes(), user, place, &side, &threads, &contacts) {
+    let decision = match plan_reply(
+        raw.as_bytes(),
+        &message,
+        user,
+        place,
+        &side,
+        &threads,
+        &contacts,
+    ) {
         Ok(Some(decision)) => decision,
         // The user's own message: nothing to say about it.
         Ok(None) => return to_js(&unknown(String::new())).map_err(js_error),
@@ -428,12 +428,8 @@ async fn reply(raw: &str, user: &str, place: &str, thread: &str) -> Result<JsVal
     };
     if !decision.logged {
         return to_js(&Status {
-            state: LogState::Refused,
-            email_id: None,
-            error: None,
             reasons: reason_codes(&decision),
-            tracking_id: String::new(),
-            link: None,
+            ..Status::new(LogState::Refused)
         })
         .map_err(js_error);
     }
@@ -441,15 +437,7 @@ async fn reply(raw: &str, user: &str, place: &str, thread: &str) -> Result<JsVal
         // Logged once per Message-ID, by the same path as "Log this email".
         return log_raw(raw.as_bytes(), user).await;
     }
-    to_js(&Status {
-        state: LogState::Loggable,
-        email_id: None,
-        error: None,
-        reasons: Vec::new(),
-        tracking_id: String::new(),
-        link: None,
-    })
-    .map_err(js_error)
+    to_js(&Status::new(LogState::Loggable)).map_err(js_error)
 }
 
 /// The status of item `id`, with the link to the contact's timeline in the
@@ -496,12 +484,8 @@ async fn portal_id(settings: &CrmSettings) -> Option<String> {
 /// A status with nothing known, carrying `error` when something failed.
 fn unknown(error: String) -> Status {
     Status {
-        state: LogState::Unknown,
-        email_id: None,
         error: (!error.is_empty()).then_some(error),
-        reasons: Vec::new(),
-        tracking_id: String::new(),
-        link: None,
+        ..Status::new(LogState::Unknown)
     }
 }
 

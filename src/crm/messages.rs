@@ -206,6 +206,21 @@ pub struct Status {
     pub link: Option<String>,
 }
 
+impl Status {
+    /// A status in `state` with nothing else known yet (no email id, error,
+    /// reasons, id or link): the base the worker's answers are built on.
+    pub fn new(state: LogState) -> Status {
+        Status {
+            state,
+            email_id: None,
+            error: None,
+            reasons: Vec::new(),
+            tracking_id: String::new(),
+            link: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -289,15 +289,17 @@ pub fn user_address(text: &str) -> Option<String> {
 /// logged from this browser, `contacts` the addresses the CRM reported as
 /// contacts (R5). `None` when the message is the user's own (From is one of
 /// the user's addresses): it is no reply to judge.
+/// `message` is `raw` as `crate::mime::parse` read it (the caller has it
+/// already; a message is not parsed twice for its sender).
 pub fn plan_reply(
     raw: &[u8],
+    message: &crate::mime::Message,
     user: &str,
     place: ReplyPlace<'_>,
     side: &SenderSide,
     threads: &[KnownThread],
     contacts: &[String],
 ) -> Result<Option<Decision>, String> {
-    let message = crate::mime::parse(raw);
     if let Some(from) = message.from.first() {
         let from = normalize(&from.address);
         if from == normalize(user) || side.aliases.iter().any(|a| normalize(a) == from) {
@@ -777,6 +779,7 @@ Content-Type: text/plain\r\n\r\nThanks\r\n"
         let judge = |raw: &str, place| {
             plan_reply(
                 raw.as_bytes(),
+                &crate::mime::parse(raw.as_bytes()),
                 "anna@acme.example",
                 place,
                 &side,

@@ -79,14 +79,7 @@ pub fn show(badge: &Element, status: Option<Status>, asked: &str, started: f64, 
         tracking_id,
         link,
         ..
-    } = status.unwrap_or(Status {
-        state: LogState::Unknown,
-        email_id: None,
-        error: None,
-        reasons: Vec::new(),
-        tracking_id: String::new(),
-        link: None,
-    });
+    } = status.unwrap_or(Status::new(LogState::Unknown));
     let id = if tracking_id.is_empty() {
         asked.to_string()
     } else {
