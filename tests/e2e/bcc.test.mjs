@@ -12,8 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ROOT, startSandbox, recordingProxy, serveGmail, launch, configure, openGmail, openCompose,
-  serveOutlook, openOutlook, openOutlookCompose, fillAndSendOutlook,
+  ROOT, startSandbox, recordingProxy, onReplica, openCompose, openOutlookCompose, fillAndSendOutlook,
 } from './harness.mjs';
 
 const BCC = '777@bcc.crm.example';
@@ -113,12 +112,7 @@ async function deliverToBccInbox(sent, subject, plus) {
   return answer.email_id;
 }
 
-test('logging through the BCC address: the plus-address with the marker\'s id, no logging request, then Logged', async () => {
-  const browser = await launch();
-  try {
-    await configure(browser, { url: proxy.url, token: sandbox.token, neverLog: 'ceo@client.example\n', bcc: BCC });
-    await serveGmail(browser.context);
-    const page = await openGmail(browser);
+test('logging through the BCC address: the plus-address with the marker\'s id, no logging request, then Logged', () => onReplica('gmail', { url: proxy.url, token: sandbox.token, neverLog: 'ceo@client.example\n', bcc: BCC }, async (browser, page) => {
     const tag = Date.now();
 
     // Log on (the default) and a BCC address: the compose carries the
@@ -158,17 +152,9 @@ test('logging through the BCC address: the plus-address with the marker\'s id, n
       assert.ok(!r.body.includes('bob@client.example'), 'the search carries no address');
     }
     assert.deepEqual(browser.problems, []);
-  } finally {
-    await browser.close();
-  }
-});
+}));
 
-test('a never-logged recipient keeps the plus-address out, the toggle says why, and the API logs without them; Log off: none', async () => {
-  const browser = await launch();
-  try {
-    await configure(browser, { url: proxy.url, token: sandbox.token, neverLog: 'ceo@client.example\n', bcc: BCC });
-    await serveGmail(browser.context);
-    const page = await openGmail(browser);
+test('a never-logged recipient keeps the plus-address out, the toggle says why, and the API logs without them; Log off: none', () => onReplica('gmail', { url: proxy.url, token: sandbox.token, neverLog: 'ceo@client.example\n', bcc: BCC }, async (browser, page) => {
     const tag = Date.now();
 
     const { dialog, toggle } = await openCompose(page);
@@ -205,17 +191,9 @@ test('a never-logged recipient keeps the plus-address out, the toggle says why, 
     assert.deepEqual(off.bcc, []);
     assert.equal(off.id, null, 'Log off: no marker');
     assert.deepEqual(browser.problems, []);
-  } finally {
-    await browser.close();
-  }
-});
+}));
 
-test('Outlook replica: the hidden Bcc field is shown and carries the plus-address, and no logging request is made', async () => {
-  const browser = await launch();
-  try {
-    await configure(browser, { url: proxy.url, token: sandbox.token, bcc: BCC });
-    await serveOutlook(browser.context);
-    const page = await openOutlook(browser);
+test('Outlook replica: the hidden Bcc field is shown and carries the plus-address, and no logging request is made', () => onReplica('outlook', { url: proxy.url, token: sandbox.token, bcc: BCC }, async (browser, page) => {
     const { compose, toggle } = await openOutlookCompose(page);
     // crmlog opened the Bcc field (it starts hidden) and typed into it.
     const bccChip = compose.locator('div[contenteditable=true][aria-label=Bcc] [contenteditable=false]');
@@ -246,7 +224,4 @@ test('Outlook replica: the hidden Bcc field is shown and carries the plus-addres
     assert.ok(after.length > 0, 'the worker looked for the email');
     for (const r of after) assert.ok(r.method === 'POST' && r.url.endsWith('/emails/search'), `${r.method} ${r.url}`);
     assert.deepEqual(browser.problems, []);
-  } finally {
-    await browser.close();
-  }
-});
+}));

@@ -284,6 +284,25 @@ export async function openGmail(browser) {
   return page;
 }
 
+/** Runs `fn(browser, page)` in a fresh browser whose extension is set up
+ * with `settings` (as `configure` takes them), on the `site` replica
+ * ('gmail' or 'outlook') served as the real origin; closes the browser
+ * after, whatever happened. */
+export async function onReplica(site, settings, fn) {
+  const browser = await launch();
+  try {
+    await configure(browser, settings);
+    if (site === 'outlook') {
+      await serveOutlook(browser.context);
+      return await fn(browser, await openOutlook(browser));
+    }
+    await serveGmail(browser.context);
+    return await fn(browser, await openGmail(browser));
+  } finally {
+    await browser.close();
+  }
+}
+
 /** Opens a compose window and waits for crmlog's Log toggle in it. */
 export async function openCompose(page) {
   const before = await page.locator('div[role=dialog]').count();

@@ -15,8 +15,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startSandbox, serveGmail, serveOutlook, launch, configure, openGmail, openOutlook, composeAndSend,
-  outlookComposeAndSend,
+  startSandbox, onReplica, composeAndSend, outlookComposeAndSend,
 } from './harness.mjs';
 
 let sandbox;
@@ -54,12 +53,7 @@ async function reopen(page) {
   await page.waitForSelector('div.adn button.crmlog-log-this');
 }
 
-test('Gmail replica: "Log this email" on a received and on a sent message logs each once', async () => {
-  const browser = await launch();
-  try {
-    await configure(browser, { url: sandbox.url, token: sandbox.token });
-    await serveGmail(browser.context);
-    const page = await openGmail(browser);
+test('Gmail replica: "Log this email" on a received and on a sent message logs each once', () => onReplica('gmail', { url: sandbox.url, token: sandbox.token }, async (browser, page) => {
 
     // A received message: Bob's "Project kickoff" in the inbox.
     await page.click('tr.zA');
@@ -94,17 +88,9 @@ test('Gmail replica: "Log this email" on a received and on a sent message logs e
     const headers = JSON.parse(logged[0].properties.hs_email_headers);
     assert.deepEqual(headers.to.map((p) => p.email), ['dana@client.example']);
     assert.deepEqual(browser.problems, []);
-  } finally {
-    await browser.close();
-  }
-});
+}));
 
-test('Gmail replica: replies in a logged thread show whether rules R log them; "log replies from the browser" logs once', async () => {
-  const browser = await launch();
-  try {
-    await configure(browser, { url: sandbox.url, token: sandbox.token });
-    await serveGmail(browser.context);
-    const page = await openGmail(browser);
+test('Gmail replica: replies in a logged thread show whether rules R log them; "log replies from the browser" logs once', () => onReplica('gmail', { url: sandbox.url, token: sandbox.token }, async (browser, page) => {
     const subject = `Offer ${Date.now()}`;
     await composeAndSend(page, { to: ['bob@client.example'], subject, body: 'Our offer.', log: true });
     await waitForBadgeOf(page, 'anna@acme.example', 'logged');
@@ -141,17 +127,9 @@ test('Gmail replica: replies in a logged thread show whether rules R log them; "
     assert.equal(replies[0].properties.hs_email_direction, 'INCOMING_EMAIL');
     assert.match(replies[0].properties.hs_email_text, /We accept\./);
     assert.deepEqual(browser.problems, []);
-  } finally {
-    await browser.close();
-  }
-});
+}));
 
-test('Outlook replica: "Log this email" logs what the reading pane shows', async () => {
-  const browser = await launch();
-  try {
-    await configure(browser, { url: sandbox.url, token: sandbox.token });
-    await serveOutlook(browser.context);
-    const page = await openOutlook(browser);
+test('Outlook replica: "Log this email" logs what the reading pane shows', () => onReplica('outlook', { url: sandbox.url, token: sandbox.token }, async (browser, page) => {
     await page.click('div[role=option][data-convid]');
     const button = page.locator('[aria-label="Reading Pane"] button.crmlog-log-this');
     await button.waitFor({ timeout: 10_000 });
@@ -170,10 +148,7 @@ test('Outlook replica: "Log this email" logs what the reading pane shows', async
     const headers = JSON.parse(logged[0].properties.hs_email_headers);
     assert.equal(headers.from.email, 'bob@client.example');
     assert.deepEqual(browser.problems, []);
-  } finally {
-    await browser.close();
-  }
-});
+}));
 
 /** The link of the Logged badge inside `scope`, once it is there. */
 async function loggedLink(page, scope) {
@@ -194,12 +169,7 @@ async function assertTimelineLink(href, address) {
   assert.ok(section.includes(address), `the linked section is ${address}'s`);
 }
 
-test('Gmail replica: the sent list shows the status of each logged email, linked to the timeline', async () => {
-  const browser = await launch();
-  try {
-    await configure(browser, { url: sandbox.url, token: sandbox.token });
-    await serveGmail(browser.context);
-    const page = await openGmail(browser);
+test('Gmail replica: the sent list shows the status of each logged email, linked to the timeline', () => onReplica('gmail', { url: sandbox.url, token: sandbox.token }, async (browser, page) => {
     const subject = `Listed ${Date.now()}`;
     await composeAndSend(page, { to: ['erin@client.example'], subject, body: 'Hello Erin.', log: true });
     await assertTimelineLink(await loggedLink(page, 'div.adn'), 'erin@client.example');
@@ -225,17 +195,9 @@ test('Gmail replica: the sent list shows the status of each logged email, linked
     const badges = await page.evaluate(() => [...document.querySelectorAll('tr.zA')].map((r) => !!r.querySelector('.crmlog-badge')));
     assert.equal(badges.filter(Boolean).length, 1, JSON.stringify(badges));
     assert.deepEqual(browser.problems, []);
-  } finally {
-    await browser.close();
-  }
-});
+}));
 
-test('Outlook replica: Sent Items shows the status of each logged email, linked to the timeline', async () => {
-  const browser = await launch();
-  try {
-    await configure(browser, { url: sandbox.url, token: sandbox.token });
-    await serveOutlook(browser.context);
-    const page = await openOutlook(browser);
+test('Outlook replica: Sent Items shows the status of each logged email, linked to the timeline', () => onReplica('outlook', { url: sandbox.url, token: sandbox.token }, async (browser, page) => {
     const subject = `Listed on Outlook ${Date.now()}`;
     await outlookComposeAndSend(page, { to: ['frank@client.example'], subject, body: 'Hello Frank.' });
     await assertTimelineLink(await loggedLink(page, '[aria-label="Reading Pane"]'), 'frank@client.example');
@@ -243,17 +205,9 @@ test('Outlook replica: Sent Items shows the status of each logged email, linked 
     await page.waitForFunction((s) => [...document.querySelectorAll('div[role=option][data-convid]')].some(
       (r) => r.textContent.includes(s) && r.querySelector('.crmlog-badge[data-state=logged]')), subject, { timeout: 20_000 });
     assert.deepEqual(browser.problems, []);
-  } finally {
-    await browser.close();
-  }
-});
+}));
 
-test('Outlook replica: replies show their verdicts; a message sent with Log off is logged by hand', async () => {
-  const browser = await launch();
-  try {
-    await configure(browser, { url: sandbox.url, token: sandbox.token });
-    await serveOutlook(browser.context);
-    const page = await openOutlook(browser);
+test('Outlook replica: replies show their verdicts; a message sent with Log off is logged by hand', () => onReplica('outlook', { url: sandbox.url, token: sandbox.token }, async (browser, page) => {
     const pane = '[aria-label="Reading Pane"]';
     const subject = `Outlook offer ${Date.now()}`;
     await outlookComposeAndSend(page, { to: ['bob@client.example'], subject, body: 'Our offer.' });
@@ -296,7 +250,4 @@ test('Outlook replica: replies show their verdicts; a message sent with Log off 
     assert.equal(logged[0].properties.hs_email_direction, 'EMAIL');
     assert.deepEqual(JSON.parse(logged[0].properties.hs_email_headers).to.map((p) => p.email), ['dana@client.example']);
     assert.deepEqual(browser.problems, []);
-  } finally {
-    await browser.close();
-  }
-});
+}));
